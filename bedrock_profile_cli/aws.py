@@ -1,0 +1,343 @@
+"""The AWS side: sessions and clients, the GetInferenceProfile call, and botocore's errors
+translated into :class:`BedrockProfileError`.  No typer or rich here; boto3 is imported lazily."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timezone
+from typing import Any
+
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode, exit_code_for_aws_error
+from bedrock_profile_cli.identifiers import Identifier
+
+MAX_WORKERS = 16
+EMULATOR_REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """Where and as whom to call Bedrock."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    # For the in-process emulator: fixed fake credentials, configured endpoints ignored.
+    emulator: bool = False
+
+
+@dataclass
+class Outcome:
+    """The result for one identifier: the profile as the API returned it, or the error."""
+
+    identifier: Identifier
+    region: str | None = None
+    profile: dict[str, Any] | None = None
+    error: BedrockProfileError | None = None
+
+
+@dataclass
+class Secrets:
+    """Secret values seen while resolving credentials, so that debug output can redact them."""
+
+    values: set[str] = field(default_factory=set)
+
+
+SECRETS = Secrets()
+
+
+def iso_timestamp(value: Any) -> str:
+    """A timestamp from the wire as ISO 8601 in UTC, as ``aws`` prints it with
+    ``cli_timestamp_format = iso8601`` (``2024-08-23T18:36:02.123000+00:00``)."""
+    from botocore.utils import parse_timestamp
+
+    return str(parse_timestamp(value).astimezone(timezone.utc).isoformat())
+
+
+def _hint_for_credentials(profile: str | None) -> str:
+    where = f"profile {profile!r}" if profile else "the default credential chain"
+    return (
+        f"no usable credentials from {where}; run `aws configure` or `aws sso login`, set "
+        "AWS_PROFILE/--profile, or try the built-in emulator with --emulator"
+    )
+
+
+def translate(
+    exc: BaseException,
+    *,
+    identifier: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+) -> BedrockProfileError:
+    """Turn anything boto3/botocore raises into our error type with its exit code and a hint."""
+    if isinstance(exc, BedrockProfileError):
+        return exc
+    from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError
+
+    if isinstance(exc, bx.ClientError):
+        response: dict[str, Any] = getattr(exc, "response", {}) or {}
+        error = response.get("Error", {}) or {}
+        meta = response.get("ResponseMetadata", {}) or {}
+        code = str(error.get("Code") or "UnknownError")
+        exit_code = exit_code_for_aws_error(code)
+        message = str(error.get("Message") or exc)
+        retries = meta.get("RetryAttempts")
+        attempts = int(retries) + 1 if isinstance(retries, int) else None
+        hint = {
+            ExitCode.NOT_FOUND: f"looked up in region {region}; an application profile exists in one "
+            "region and account only: check --region/--profile",
+            ExitCode.ACCESS_DENIED: "the caller needs bedrock:GetInferenceProfile on this profile; "
+            "check --profile",
+            ExitCode.THROTTLED: "the request rate is over the account's quota; wait and retry, or raise "
+            "AWS_MAX_ATTEMPTS",
+            ExitCode.INTERNAL_SERVER: "the service failed; retry later",
+            ExitCode.CREDENTIALS: "the credentials were rejected or have expired; refresh them "
+            "(aws sso login, new session token) or check --profile",
+        }.get(exit_code)
+        return BedrockProfileError(
+            exit_code,
+            message,
+            aws_code=code,
+            request_id=meta.get("RequestId") or None,
+            identifier=identifier,
+            attempts=attempts,
+            hint=hint,
+        )
+    if isinstance(exc, bx.ProfileNotFound):
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS,
+            str(exc),
+            identifier=identifier,
+            hint="list your profiles with `aws configure list-profiles`",
+        )
+    if isinstance(exc, bx.NoRegionError):
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS,
+            "no AWS region is configured",
+            identifier=identifier,
+            hint="pass --region, set AWS_REGION, or give an ARN that names its region",
+        )
+    if isinstance(
+        exc,
+        (
+            bx.NoCredentialsError,
+            bx.PartialCredentialsError,
+            bx.CredentialRetrievalError,
+            bx.TokenRetrievalError,
+            bx.SSOError,
+            bx.RefreshWithMFAUnsupportedError,
+        ),
+    ):
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS, str(exc), identifier=identifier, hint=_hint_for_credentials(profile)
+        )
+    if isinstance(exc, (bx.ConnectTimeoutError, bx.ReadTimeoutError)):
+        return BedrockProfileError(
+            ExitCode.NETWORK,
+            str(exc),
+            identifier=identifier,
+            hint="the endpoint did not answer in time; check the network, proxy or --endpoint-url",
+        )
+    if isinstance(exc, bx.SSLError):
+        return BedrockProfileError(
+            ExitCode.NETWORK,
+            str(exc),
+            identifier=identifier,
+            hint="TLS failed; check AWS_CA_BUNDLE, a proxy that intercepts TLS, or the endpoint URL",
+        )
+    if isinstance(exc, (bx.ConnectionError, bx.HTTPClientError)):  # refused, closed, proxy ...
+        return BedrockProfileError(
+            ExitCode.NETWORK,
+            str(exc),
+            identifier=identifier,
+            hint="the endpoint could not be reached; check the network, proxy, region or --endpoint-url",
+        )
+    if isinstance(exc, ResponseParserError):
+        first = str(exc).splitlines()[0] if str(exc) else "unparseable response"
+        return BedrockProfileError(
+            ExitCode.SERVICE,
+            f"the response could not be parsed: {first}",
+            identifier=identifier,
+            hint="is --endpoint-url a Bedrock endpoint? rerun with --debug to see the response",
+        )
+    if isinstance(exc, bx.ParamValidationError):
+        return BedrockProfileError(ExitCode.VALIDATION, str(exc), identifier=identifier)
+    if isinstance(exc, ValueError) and "endpoint" in str(exc).lower():
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS,
+            str(exc),
+            identifier=identifier,
+            hint="--endpoint-url (or AWS_ENDPOINT_URL_BEDROCK) must be a URL such as http://127.0.0.1:5000",
+        )
+    if isinstance(exc, bx.BotoCoreError):
+        return BedrockProfileError(ExitCode.CREDENTIALS, str(exc), identifier=identifier)
+    raise exc
+
+
+def resolve_region(
+    identifier: Identifier, explicit: str | None, default: str | None
+) -> tuple[str | None, str | None]:
+    """The region to ask for ``identifier``, and a warning when ``--region`` overrides its ARN.
+
+    ``--region`` wins; otherwise an ARN is looked up in its own region; otherwise the default.
+    """
+    if explicit:
+        warning = None
+        if identifier.region and identifier.region != explicit:
+            warning = (
+                f"{identifier.raw}: --region {explicit} differs from the ARN's region "
+                f"{identifier.region}; asking {explicit}"
+            )
+        return explicit, warning
+    return identifier.region or default, None
+
+
+class BedrockClients:
+    """One boto3 session and one Bedrock client per region, shared across worker threads."""
+
+    def __init__(self, settings: AwsSettings, *, pool_size: int = 10) -> None:
+        import boto3
+        from botocore.config import Config
+
+        self.settings = settings
+        try:
+            if settings.emulator:
+                self._session = boto3.session.Session(
+                    aws_access_key_id="testing",
+                    aws_secret_access_key="testing",  # noqa: S106 (the emulator's fake credentials)
+                    region_name=settings.region or EMULATOR_REGION,
+                )
+            else:
+                self._session = boto3.session.Session(profile_name=settings.profile)
+        except Exception as exc:  # ProfileNotFound and other configuration errors
+            raise translate(exc, profile=settings.profile) from exc
+        # Timestamps exactly as the AWS CLI prints them with cli_timestamp_format = iso8601.
+        self._session._session.get_component("response_parser_factory").set_parser_defaults(
+            timestamp_parser=iso_timestamp
+        )
+        self._config = Config(
+            max_pool_connections=pool_size,
+            user_agent_extra="bedrock-profile",
+            ignore_configured_endpoint_urls=True if settings.emulator else None,
+        )
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def default_region(self) -> str | None:
+        """AWS_REGION (the SDKs' standard, which botocore does not read), else botocore's own
+        choice: AWS_DEFAULT_REGION, else the profile's region."""
+        region = os.environ.get("AWS_REGION") or self._session.region_name
+        return str(region) if region else None
+
+    def remember_secrets(self) -> None:
+        """Record the resolved secret values so that debug output can redact them."""
+        try:
+            creds = self._session.get_credentials()
+        except Exception:  # resolving fails again, with a proper error, at the call
+            return
+        if creds is None:
+            return
+        frozen = creds.get_frozen_credentials()
+        SECRETS.values.update(v for v in (frozen.secret_key, frozen.token) if v)
+
+    def client(self, region: str) -> Any:
+        """The Bedrock client for ``region`` (created once; botocore clients are thread-safe)."""
+        with self._lock:
+            if region not in self._clients:
+                self._clients[region] = self._session.client(
+                    "bedrock",
+                    region_name=region,
+                    endpoint_url=self.settings.endpoint_url or None,
+                    config=self._config,
+                )
+            return self._clients[region]
+
+
+# Members the service model marks as required in GetInferenceProfileResponse.
+REQUIRED_MEMBERS = (
+    "inferenceProfileName",
+    "inferenceProfileArn",
+    "models",
+    "inferenceProfileId",
+    "status",
+    "type",
+)
+
+
+def profile_from_response(response: dict[str, Any]) -> dict[str, Any]:
+    """The profile document (ResponseMetadata dropped), or exit 11 when the response is not one.
+
+    botocore turns a body that is not JSON (an HTML page, a truncated document) into ``{}``;
+    the required members are what tell a real answer from that."""
+    doc = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    missing = [name for name in REQUIRED_MEMBERS if name not in doc]
+    if missing:
+        meta = response.get("ResponseMetadata", {}) or {}
+        content_type = (meta.get("HTTPHeaders", {}) or {}).get("content-type", "unknown")
+        raise BedrockProfileError(
+            ExitCode.SERVICE,
+            f"the response could not be parsed as an inference profile: missing {', '.join(missing)} "
+            f"(HTTP {meta.get('HTTPStatusCode', '?')}, content type {content_type})",
+            request_id=meta.get("RequestId") or None,
+            hint="is --endpoint-url a Bedrock endpoint? rerun with --debug to see the response",
+        )
+    return doc
+
+
+def get_profiles(
+    identifiers: Sequence[Identifier],
+    settings: AwsSettings,
+    *,
+    warn: Callable[[str], None],
+) -> list[Outcome]:
+    """Call GetInferenceProfile for each identifier, concurrently, and return outcomes in order."""
+    workers = max(1, min(MAX_WORKERS, len(identifiers)))
+    clients = BedrockClients(settings, pool_size=workers)
+    clients.remember_secrets()
+    outcomes: list[Outcome] = []
+    for ident in identifiers:
+        region, warning = resolve_region(ident, settings.region, clients.default_region)
+        if warning:
+            warn(warning)
+        outcomes.append(Outcome(identifier=ident, region=region))
+
+    def fetch(outcome: Outcome) -> None:
+        ident = outcome.identifier
+        try:
+            if outcome.region is None:
+                from botocore.exceptions import NoRegionError
+
+                raise NoRegionError()
+            client = clients.client(outcome.region)
+            response = client.get_inference_profile(inferenceProfileIdentifier=ident.raw)
+            outcome.profile = profile_from_response(response)
+        except BedrockProfileError as err:
+            err.identifier = ident.raw
+            outcome.error = err
+        except Exception as exc:
+            outcome.error = translate(
+                exc, identifier=ident.raw, region=outcome.region, profile=settings.profile
+            )
+
+    # Create each region's client up front, in this thread: a boto3 session is not thread-safe.
+    for outcome in outcomes:
+        if outcome.region is not None:
+            try:
+                clients.client(outcome.region)
+            except Exception as exc:
+                outcome.error = translate(exc, identifier=outcome.identifier.raw, region=outcome.region)
+    pending = [o for o in outcomes if o.error is None]
+    if len(pending) == 1:
+        fetch(pending[0])
+    elif pending:
+        executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bedrock-profile")
+        try:
+            list(executor.map(fetch, pending))
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+    return outcomes

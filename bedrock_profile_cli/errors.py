@@ -1,0 +1,131 @@
+"""The exit-code contract and the error type every failure becomes.
+
+This module is the one source of truth for exit codes: README's table, ``--help`` and the tests
+all read :data:`EXIT_CODE_MEANINGS`.  AWS error codes become exit codes in :data:`AWS_ERROR_EXIT_CODES`
+(grep for an exception name here to find its code).
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+from bedrock_profile_cli.textsafe import printable
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    CHECK_FAILED = 3
+    NOT_FOUND = 4
+    ACCESS_DENIED = 5
+    VALIDATION = 6
+    INTERNAL_SERVER = 7
+    THROTTLED = 8
+    CREDENTIALS = 9
+    NETWORK = 10
+    SERVICE = 11
+    INTERRUPTED = 130
+
+
+EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "success",
+    ExitCode.INTERNAL: "unexpected internal error (a bug): short message, traceback only with `--debug`",
+    ExitCode.USAGE: "usage error: bad flag, option value or empty identifier",
+    ExitCode.CHECK_FAILED: "a check failed (reserved for `check`)",
+    ExitCode.NOT_FOUND: "ResourceNotFoundException: no such inference profile in that region/account",
+    ExitCode.ACCESS_DENIED: "AccessDeniedException",
+    ExitCode.VALIDATION: "ValidationException, from the service or from the local identifier check",
+    ExitCode.INTERNAL_SERVER: "InternalServerException, after retries",
+    ExitCode.THROTTLED: "ThrottlingException, after retries",
+    ExitCode.CREDENTIALS: "credentials or configuration: no credentials, unknown profile, no region, "
+    "expired or rejected token, bad endpoint URL, emulator extra missing",
+    ExitCode.NETWORK: "network: endpoint unreachable, connect or read timeout, TLS failure",
+    ExitCode.SERVICE: "any other service error, or a response that cannot be parsed",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+}
+
+# Error codes the service (or its front door) answers with, and the exit code each becomes.
+AWS_ERROR_EXIT_CODES: dict[str, ExitCode] = {
+    "ResourceNotFoundException": ExitCode.NOT_FOUND,
+    "AccessDeniedException": ExitCode.ACCESS_DENIED,
+    "ValidationException": ExitCode.VALIDATION,
+    "InternalServerException": ExitCode.INTERNAL_SERVER,
+    "ThrottlingException": ExitCode.THROTTLED,
+    # The request was signed, but the credentials behind it are not good.
+    "ExpiredToken": ExitCode.CREDENTIALS,
+    "ExpiredTokenException": ExitCode.CREDENTIALS,
+    "RequestExpired": ExitCode.CREDENTIALS,
+    "UnrecognizedClientException": ExitCode.CREDENTIALS,
+    "InvalidClientTokenId": ExitCode.CREDENTIALS,
+    "InvalidAccessKeyId": ExitCode.CREDENTIALS,
+    "InvalidSignatureException": ExitCode.CREDENTIALS,
+    "SignatureDoesNotMatch": ExitCode.CREDENTIALS,
+    "IncompleteSignature": ExitCode.CREDENTIALS,
+    "IncompleteSignatureException": ExitCode.CREDENTIALS,
+    "MissingAuthenticationToken": ExitCode.CREDENTIALS,
+    "MissingAuthenticationTokenException": ExitCode.CREDENTIALS,
+    "AuthFailure": ExitCode.CREDENTIALS,
+}
+
+
+def exit_code_for_aws_error(code: str) -> ExitCode:
+    """The exit code for an AWS error code; unknown codes are 'any other service error'."""
+    return AWS_ERROR_EXIT_CODES.get(code, ExitCode.SERVICE)
+
+
+class BedrockProfileError(Exception):
+    """A failure meant for people: what failed, why, and what to try."""
+
+    def __init__(
+        self,
+        exit_code: ExitCode,
+        message: str,
+        *,
+        hint: str | None = None,
+        aws_code: str | None = None,
+        request_id: str | None = None,
+        identifier: str | None = None,
+        attempts: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.message = message
+        self.hint = hint
+        self.aws_code = aws_code
+        self.request_id = request_id
+        self.identifier = identifier
+        self.attempts = attempts
+
+    def line(self) -> str:
+        """The one line printed on stderr (without the program-name prefix)."""
+        parts = []
+        if self.identifier is not None:
+            parts.append(f"{self.identifier}: ")
+        if self.aws_code:
+            parts.append(f"{self.aws_code}: ")
+        parts.append(self.message.rstrip(". ") or "failed")
+        extras = []
+        if self.attempts and self.attempts > 1:
+            extras.append(f"after {self.attempts} attempts")
+        if self.request_id:
+            extras.append(f"request ID {self.request_id}")
+        if extras:
+            parts.append(f" ({', '.join(extras)})")
+        if self.hint:
+            parts.append(f"; hint: {self.hint}")
+        return printable("".join(parts))
+
+
+def exit_code_table_markdown() -> str:
+    """The exit-code table as Markdown, as README carries it."""
+    rows = ["| code | meaning |", "|---|---|"]
+    rows += [f"| {int(code)} | {meaning} |" for code, meaning in EXIT_CODE_MEANINGS.items()]
+    return "\n".join(rows)
+
+
+def exit_code_table_text() -> str:
+    """The exit-code table as plain text, as ``--help`` carries it."""
+    return "\n".join(
+        f"{int(code):>4}  {meaning.replace('`', '')}" for code, meaning in EXIT_CODE_MEANINGS.items()
+    )

@@ -1,0 +1,137 @@
+"""Isolation for every test: no real AWS config, credentials or endpoints, a fixed terminal width,
+and a served emulator on 127.0.0.1 for the wire tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bedrock_profile_cli.cli import main
+from bedrock_profile_cli.emulator.moto_glue import FAULTS
+from bedrock_profile_cli.emulator.server import EmulatorServer
+
+# Fake credentials: the secret values below must never appear in any output (see test_secrets).
+FAKE_ACCESS_KEY = "AKIAFAKEKEY000000042"
+FAKE_SECRET_KEY = "fakeSecretKey/DoNotPrint+0123456789abcdefXYZ"
+FAKE_SESSION_TOKEN = "FakeSessionTokenDoNotPrint0123456789abcdefghijklmnop"
+SECRETS = (FAKE_SECRET_KEY, FAKE_SESSION_TOKEN)
+
+BIN_DIR = Path(sys.executable).parent
+CLI = str(BIN_DIR / "bedrock-profile")
+SONNET = "us.anthropic.claude-3-5-sonnet-20240620-v1:0"
+
+_SEEN_OUTPUT: list[str] = []
+
+
+@pytest.fixture(autouse=True)
+def no_secret_leaks() -> Iterator[None]:
+    """Every output of every CLI run a test makes is checked for the fake secrets."""
+    start = len(_SEEN_OUTPUT)
+    yield
+    for text in _SEEN_OUTPUT[start:]:
+        for secret in SECRETS:
+            assert secret not in text, f"a secret leaked into the output: {text[:300]!r}"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "BEDROCK_PROFILE_")) or name in {
+            "NO_COLOR",
+            "FORCE_COLOR",
+            "CLICOLOR_FORCE",
+            "COLUMNS",
+            "LINES",
+        }:
+            monkeypatch.delenv(name, raising=False)
+    config = tmp_path / "aws-config"
+    config.write_text("[default]\n")
+    credentials = tmp_path / "aws-credentials"
+    credentials.write_text("")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # never ask 169.254.169.254
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", FAKE_ACCESS_KEY)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", FAKE_SECRET_KEY)
+    monkeypatch.setenv("AWS_SESSION_TOKEN", FAKE_SESSION_TOKEN)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    # Keep retries short: 2 attempts in standard mode.
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("TZ", "UTC")
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[EmulatorServer]:
+    with EmulatorServer("127.0.0.1", 0) as server:
+        yield server
+
+
+@pytest.fixture
+def emulator(emulator_server: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> EmulatorServer:
+    """The served emulator, reset, with AWS_ENDPOINT_URL_BEDROCK pointing at it."""
+    emulator_server.reset()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK", emulator_server.url)
+    return emulator_server
+
+
+@pytest.fixture
+def bedrock(emulator: EmulatorServer) -> Any:
+    """A boto3 Bedrock client on the served emulator (for arranging state over real HTTP)."""
+    import boto3
+
+    return boto3.client("bedrock", region_name="us-east-1", endpoint_url=emulator.url)
+
+
+@pytest.fixture
+def faults(emulator: EmulatorServer) -> Any:
+    return FAULTS
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+def record(*texts: str) -> None:
+    _SEEN_OUTPUT.extend(texts)
+
+
+@pytest.fixture
+def invoke(capsys: pytest.CaptureFixture[str]) -> Any:
+    """Run the CLI in process through main(), the real error boundary."""
+
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        record(captured.out, captured.err)
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, **kw: Any) -> Result:
+    """Run the installed console script in a subprocess."""
+    proc = subprocess.run(
+        [CLI, *args],
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        **kw,
+    )
+    record(proc.stdout, proc.stderr)
+    return Result(proc.returncode, proc.stdout, proc.stderr)

@@ -1,0 +1,72 @@
+"""One source of truth per contract: README and --help are checked against the code."""
+
+from pathlib import Path
+
+from bedrock_profile_cli.errors import (
+    AWS_ERROR_EXIT_CODES,
+    EXIT_CODE_MEANINGS,
+    BedrockProfileError,
+    ExitCode,
+    exit_code_for_aws_error,
+    exit_code_table_markdown,
+)
+from bedrock_profile_cli.settings import ENVIRONMENT, environment_table_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
+
+
+def test_readme_carries_the_exit_code_table_from_code() -> None:
+    assert exit_code_table_markdown() in README
+    assert set(EXIT_CODE_MEANINGS) == set(ExitCode)
+
+
+def test_readme_carries_every_environment_variable() -> None:
+    assert environment_table_markdown() in README
+    for name in ENVIRONMENT:
+        assert f"`{name}`" in README
+
+
+def test_readme_documents_every_flag_of_get(invoke) -> None:
+    help_text = invoke("get", "--help").out
+    for flag in ("--profile", "--region", "--endpoint-url", "--output", "--color", "--debug", "--emulator"):
+        assert flag in help_text
+        assert f"`{flag}" in README or f"`-p`, `{flag}" in README or f"{flag} " in README
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()
+    assert ci[-1] == "python -m pytest -q"
+    assert "\npython -m pytest -q\n" in README
+
+
+def test_documented_service_exceptions_have_their_own_codes() -> None:
+    expected = {
+        "ResourceNotFoundException": 4,
+        "AccessDeniedException": 5,
+        "ValidationException": 6,
+        "InternalServerException": 7,
+        "ThrottlingException": 8,
+    }
+    for code, exit_code in expected.items():
+        assert exit_code_for_aws_error(code) == exit_code
+    assert exit_code_for_aws_error("BrandNewException") == ExitCode.SERVICE
+    assert all(v != ExitCode.SERVICE for v in AWS_ERROR_EXIT_CODES.values())
+
+
+def test_error_line_is_one_safe_line() -> None:
+    err = BedrockProfileError(
+        ExitCode.THROTTLED,
+        "Rate exceeded\n\x1b[2Jagain.",
+        aws_code="ThrottlingException",
+        request_id="req-1",
+        identifier="x",
+        attempts=3,
+        hint="wait",
+    )
+    line = err.line()
+    assert "\n" not in line and "\x1b" not in line
+    assert (
+        line
+        == "x: ThrottlingException: Rate exceeded\\x0a\\x1b[2Jagain (after 3 attempts, request ID req-1); hint: wait"
+    )

@@ -1,0 +1,193 @@
+import io
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bedrock_profile_cli.render import format_timestamp, humanize_age, render_profiles, to_json, to_yaml
+from bedrock_profile_cli.terminal import use_color
+from bedrock_profile_cli.textsafe import printable
+
+NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=timezone.utc)
+GOLDEN = Path(__file__).parent / "golden"
+
+PROFILE = {
+    "inferenceProfileName": "US Anthropic Claude 3.5 Sonnet",
+    "description": "Routes requests to Anthropic Claude 3.5 Sonnet in us-east-1, us-east-2 and us-west-2.",
+    "createdAt": "2024-08-23T19:00:00+00:00",
+    "updatedAt": "2026-08-23T19:00:00.123000+00:00",
+    "inferenceProfileArn": "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+    "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "models": [
+        {"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"},
+        {"modelArn": "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"},
+    ],
+    "inferenceProfileId": "us.anthropic.claude-3-5-sonnet-20240620-v1:0",
+    "status": "ACTIVE",
+    "type": "SYSTEM_DEFINED",
+}
+
+
+def table(profile: dict, color: bool = False, width: int = 80) -> str:
+    stream = io.StringIO()
+    import os
+
+    os.environ["COLUMNS"] = str(width)
+    render_profiles([profile], "table", many=False, stream=stream, color=color, now=NOW)
+    return stream.getvalue()
+
+
+def squashed(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "│╭╮╰╯─┬┴┼├┤")
+
+
+def test_table_matches_golden_output() -> None:
+    assert table(PROFILE) == (GOLDEN / "table_80.txt").read_text()
+
+
+def test_table_at_80_columns_wraps_ids_and_never_truncates() -> None:
+    text = table(PROFILE)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "…" not in text and "..." not in text
+    assert PROFILE["inferenceProfileArn"] in squashed(text)
+    assert "us-west-2" in text and "anthropic.claude-3-5-sonnet-20240620-v1:0" in text
+
+
+def test_table_at_40_columns_still_keeps_the_whole_arn() -> None:
+    text = table(PROFILE, width=40)
+    assert "…" not in text
+    assert PROFILE["inferenceProfileArn"] in squashed(text)
+
+
+def test_table_shows_readable_utc_time_with_age() -> None:
+    text = table(PROFILE)
+    assert "2024-08-23 19:00:00 UTC (2 years ago)" in text
+    assert "2026-08-23 19:00:00 UTC (3 months ago)" in text
+
+
+def test_active_is_green_other_status_highlighted() -> None:
+    assert "\x1b[1;32mACTIVE" in table(PROFILE, color=True)
+    text = table({**PROFILE, "status": "DEPRECATING"}, color=True)
+    assert "\x1b[1;33mDEPRECATING" in text
+
+
+def test_no_escape_sequences_without_color() -> None:
+    assert "\x1b" not in table(PROFILE, color=False)
+
+
+def test_markup_and_escapes_from_the_service_are_data() -> None:
+    hostile = {
+        **PROFILE,
+        "inferenceProfileName": "[bold red]x[/]",
+        "description": "\x1b[2J\x1b]0;pwned\x07 \u202eevil \x9b31m",
+    }
+    for color in (False, True):
+        text = table(hostile, color=color)
+        assert "[bold red]x[/]" in text
+        assert "\x1b[2J" not in text and "\x07" not in text and "\u202e" not in text and "\x9b" not in text
+        assert "\\x1b[2J" in text
+    for rendered in (to_json(hostile), to_yaml(hostile)):
+        assert not any(ch in rendered for ch in "\x1b\x07\u202e\x9b")
+    assert json.loads(to_json(hostile)) == hostile
+    assert yaml.safe_load(to_yaml(hostile)) == hostile
+
+
+def test_unknown_enums_and_absent_optional_fields_render() -> None:
+    minimal = {
+        "inferenceProfileName": "n",
+        "inferenceProfileArn": "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc",
+        "models": [{"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/a.b"}],
+        "inferenceProfileId": "abc",
+        "status": "SOMETHING_NEW",
+        "type": "FUTURE_TYPE",
+    }
+    text = table(minimal)
+    assert "SOMETHING_NEW" in text and "FUTURE_TYPE" in text
+    assert "Created" not in text and "Description" not in text
+    assert json.loads(to_json(minimal)) == minimal
+    empty_models = {**minimal, "models": []}
+    assert "Models (0)" in table(empty_models)
+
+
+def test_json_is_one_document_in_service_order() -> None:
+    text = to_json(PROFILE)
+    assert list(json.loads(text)) == list(PROFILE)
+    assert text.startswith("{\n  ")
+
+
+def test_several_profiles_print_an_array_list_or_tables() -> None:
+    second = {**PROFILE, "inferenceProfileId": "second"}
+    for fmt, load in (("json", json.loads), ("yaml", yaml.safe_load)):
+        stream = io.StringIO()
+        render_profiles([PROFILE, second], fmt, many=True, stream=stream, color=False, now=NOW)
+        assert load(stream.getvalue()) == [PROFILE, second]
+    stream = io.StringIO()
+    render_profiles([PROFILE, second], "table", many=True, stream=stream, color=False, now=NOW)
+    assert stream.getvalue().count("╭") == 2
+
+
+def test_yaml_is_block_style_with_iso_strings() -> None:
+    text = to_yaml(PROFILE)
+    assert "createdAt: '2024-08-23T19:00:00+00:00'" in text
+    assert "{" not in text
+    assert yaml.safe_load(text) == PROFILE
+
+
+@pytest.mark.parametrize(
+    ("delta", "expected"),
+    [
+        (timedelta(seconds=10), "just now"),
+        (timedelta(minutes=5), "5 minutes ago"),
+        (timedelta(hours=1), "1 hour ago"),
+        (timedelta(days=3), "3 days ago"),
+        (timedelta(days=95), "3 months ago"),
+        (timedelta(days=800), "2 years ago"),
+        (timedelta(days=-2), "in 2 days"),
+    ],
+)
+def test_humanize_age(delta: timedelta, expected: str) -> None:
+    assert humanize_age(NOW - delta, NOW) == expected
+
+
+def test_format_timestamp_passes_odd_values_through_safely() -> None:
+    assert format_timestamp("not a time\x1b", NOW) == "not a time\\x1b"
+    assert format_timestamp(12, NOW) == "12"
+    assert format_timestamp("2026-11-27T12:00:00Z", NOW) == "2026-11-27 12:00:00 UTC (just now)"
+
+
+def test_printable_escapes_controls_and_bidi() -> None:
+    assert printable("plain text") == "plain text"
+    assert printable("a\nb\tc\x1b\x7f\x9b") == "a\\x0ab\\x09c\\x1b\\x7f\\x9b"
+    assert printable("x\u202ey") == "x\\u202ey"
+    assert printable("caf\u00e9") == "caf\u00e9"
+
+
+class FakeStream(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self._tty = tty
+
+    def isatty(self) -> bool:
+        return self._tty
+
+
+@pytest.mark.parametrize(
+    ("mode", "env", "tty", "expected"),
+    [
+        ("auto", {}, True, True),
+        ("auto", {}, False, False),
+        ("auto", {"NO_COLOR": "1"}, True, False),
+        ("auto", {"NO_COLOR": ""}, True, True),
+        ("auto", {"TERM": "dumb"}, True, False),
+        ("auto", {"CLICOLOR_FORCE": "1"}, False, True),
+        ("auto", {"FORCE_COLOR": "1"}, False, True),
+        ("auto", {"FORCE_COLOR": "0"}, False, False),
+        ("auto", {"NO_COLOR": "1", "FORCE_COLOR": "1"}, True, False),
+        ("always", {"NO_COLOR": "1"}, False, True),
+        ("never", {"FORCE_COLOR": "1"}, True, False),
+    ],
+)
+def test_use_color(mode: str, env: dict[str, str], tty: bool, expected: bool) -> None:
+    assert use_color(mode, FakeStream(tty), env) is expected

@@ -1,0 +1,241 @@
+"""The installed console script in a subprocess, over real HTTP on 127.0.0.1: every exit code."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bedrock_profile_cli.emulator.moto_glue import inject_fault
+from bedrock_profile_cli.errors import EXIT_CODE_MEANINGS, ExitCode
+from tests.conftest import CLI, SONNET, record, run_cli
+from tests.fakeserver import Reply, ScriptedServer
+
+PROVOKED: set[int] = set()
+
+
+def expect(result, code: ExitCode, *fragments: str) -> None:
+    assert result.code == code, (result.code, result.err)
+    PROVOKED.add(int(code))
+    if code != ExitCode.OK:
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1, result.err
+        assert lines[0].startswith("bedrock-profile: ")
+        assert "Traceback" not in result.err
+        for fragment in fragments:
+            assert fragment in lines[0]
+
+
+def test_success_prints_json_to_stdout_only(emulator) -> None:
+    result = run_cli("get", SONNET)
+    expect(result, ExitCode.OK)
+    assert json.loads(result.out)["inferenceProfileId"] == SONNET
+    assert result.err == ""
+
+
+def test_usage_error(emulator) -> None:
+    result = run_cli("get", SONNET, "-o", "xml")
+    assert result.code == ExitCode.USAGE and "Traceback" not in result.err
+    PROVOKED.add(int(ExitCode.USAGE))
+
+
+def test_not_found_404(emulator) -> None:
+    expect(
+        run_cli("get", "us.nothing-here-v1:0"),
+        ExitCode.NOT_FOUND,
+        "ResourceNotFoundException",
+        "request ID",
+        "region us-east-1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "exit_code"),
+    [
+        (403, "AccessDeniedException", ExitCode.ACCESS_DENIED),
+        (400, "ValidationException", ExitCode.VALIDATION),
+        (403, "UnrecognizedClientException", ExitCode.CREDENTIALS),
+        (400, "ExpiredTokenException", ExitCode.CREDENTIALS),
+        (403, "InvalidSignatureException", ExitCode.CREDENTIALS),
+        (400, "SomeFutureException", ExitCode.SERVICE),
+    ],
+)
+def test_service_errors_map_to_their_codes(emulator, status, code, exit_code) -> None:
+    inject_fault(operation="GetInferenceProfile", status=status, code=code, message="injected", times=None)
+    expect(run_cli("get", SONNET), exit_code, code, "injected")
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "exit_code"),
+    [
+        (500, "InternalServerException", ExitCode.INTERNAL_SERVER),
+        (429, "ThrottlingException", ExitCode.THROTTLED),
+    ],
+)
+def test_retried_errors_say_how_many_attempts(emulator, faults, status, code, exit_code) -> None:
+    inject_fault(operation="GetInferenceProfile", status=status, code=code, message="busy", times=None)
+    expect(run_cli("get", SONNET), exit_code, code, "after 2 attempts")
+    assert faults.calls["GetInferenceProfile"] == 2  # AWS_MAX_ATTEMPTS=2 in the test environment
+
+
+def test_throttling_that_clears_within_the_retries_succeeds(emulator, faults) -> None:
+    inject_fault(operation="GetInferenceProfile", status=429, code="ThrottlingException", times=1)
+    expect(run_cli("get", SONNET), ExitCode.OK)
+    assert faults.calls["GetInferenceProfile"] == 2
+
+
+def test_local_validation_sends_nothing(emulator, faults) -> None:
+    expect(
+        run_cli("get", "arn:aws:bedrock:us-east-1:42:inference-profile/x"),
+        ExitCode.VALIDATION,
+        "account '42' must be 12 digits",
+    )
+    assert faults.calls.get("GetInferenceProfile", 0) == 0
+
+
+def test_no_credentials(emulator) -> None:
+    env = {k: "" for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")}
+    result = subprocess.run(
+        [CLI, "get", SONNET],
+        env={k: v for k, v in os.environ.items() if k not in env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    record(result.stdout, result.stderr)
+    from tests.conftest import Result
+
+    expect(
+        Result(result.returncode, result.stdout, result.stderr),
+        ExitCode.CREDENTIALS,
+        "Unable to locate credentials",
+        "hint:",
+    )
+
+
+def test_unknown_profile(emulator) -> None:
+    expect(run_cli("get", SONNET, "--profile", "nope"), ExitCode.CREDENTIALS, "nope", "list-profiles")
+
+
+def test_no_region(emulator) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "AWS_REGION"}
+    proc = subprocess.run(
+        [CLI, "get", SONNET], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    from tests.conftest import Result
+
+    expect(
+        Result(proc.returncode, proc.stdout, proc.stderr), ExitCode.CREDENTIALS, "no AWS region", "--region"
+    )
+    # ... but an ARN brings its own region
+    arn = f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{SONNET}"
+    proc = subprocess.run([CLI, "get", arn], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_closed_port_is_a_network_error() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    expect(
+        run_cli("get", SONNET, "--endpoint-url", f"http://127.0.0.1:{port}"),
+        ExitCode.NETWORK,
+        "Could not connect",
+        "hint:",
+    )
+
+
+def test_dropped_connection_is_a_network_error() -> None:
+    with ScriptedServer([], default=Reply(drop=True)) as server:
+        expect(run_cli("get", SONNET, "--endpoint-url", server.url), ExitCode.NETWORK)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(200, b"<html><body>Welcome to nginx</body></html>", {"Content-Type": "text/html"}),
+        Reply(200, b'{"inferenceProfileName": "trunc', {"Content-Type": "application/json"}),
+    ],
+    ids=["html", "truncated"],
+)
+def test_unparseable_response_is_exit_11(reply) -> None:
+    with ScriptedServer([], default=reply) as server:
+        expect(run_cli("get", SONNET, "--endpoint-url", server.url), ExitCode.SERVICE, "could not be parsed")
+
+
+def test_internal_error_is_exit_1_without_traceback(emulator) -> None:
+    script = (
+        "import bedrock_profile_cli.render as r\n"
+        "def boom(*a, **k): raise RuntimeError('kaboom')\n"
+        "r.render_profiles = boom\n"
+        "from bedrock_profile_cli.cli import run\n"
+        f"import sys; sys.argv = ['bedrock-profile', 'get', {SONNET!r}]\n"
+        "run()\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    from tests.conftest import Result
+
+    expect(Result(proc.returncode, proc.stdout, proc.stderr), ExitCode.INTERNAL, "internal error", "--debug")
+
+
+def test_ctrl_c_during_a_request_is_130(emulator) -> None:
+    inject_fault(operation="GetInferenceProfile", status=200, delay=20, times=None)
+    proc = subprocess.Popen([CLI, "get", SONNET], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)  # well inside the 20 s the emulator takes to answer
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=15)
+    record(out, err)
+    assert time.monotonic() - started < 10
+    assert proc.returncode == ExitCode.INTERRUPTED, err
+    assert err.strip() == "bedrock-profile: interrupted"
+    PROVOKED.add(int(ExitCode.INTERRUPTED))
+
+
+def test_debug_logs_the_request_with_secrets_redacted(emulator) -> None:
+    result = run_cli("get", SONNET, "--debug")
+    assert result.code == 0
+    assert "Authorization" in result.err and "<redacted>" in result.err
+    assert "GetInferenceProfile" in result.err or "/inference-profiles/" in result.err
+    assert "Response body" in result.err
+    # no_secret_leaks checks stdout and stderr of this run for the fake secret key and token
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bedrock_profile_cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("bedrock-profile ")
+
+
+def test_served_emulator_command_end_to_end() -> None:
+    server = subprocess.Popen(
+        [CLI, "emulator", "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        line = server.stdout.readline().strip()
+        assert line.startswith("AWS_ENDPOINT_URL_BEDROCK=http://127.0.0.1:")
+        url = line.split("=", 1)[1]
+        result = run_cli("get", SONNET, "-o", "json", env={"AWS_ENDPOINT_URL_BEDROCK": url})
+        assert result.code == 0, result.err
+        assert json.loads(result.out)["status"] == "ACTIVE"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=15)
+    assert server.returncode == 0
+
+
+def test_every_documented_exit_code_was_provoked_here() -> None:
+    # Runs last in this module (pytest keeps file order); 1 and 3 are provoked elsewhere/reserved.
+    expected = {int(c) for c in EXIT_CODE_MEANINGS} - {int(ExitCode.CHECK_FAILED), int(ExitCode.INTERNAL)}
+    assert expected - PROVOKED == set()
