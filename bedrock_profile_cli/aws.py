@@ -107,65 +107,6 @@ def translate(
             attempts=attempts,
             hint=hint,
         )
-    if isinstance(exc, bx.ProfileNotFound):
-        return BedrockProfileError(
-            ExitCode.CREDENTIALS,
-            str(exc),
-            identifier=identifier,
-            hint="list your profiles with `aws configure list-profiles`",
-        )
-    if isinstance(exc, bx.NoRegionError):
-        return BedrockProfileError(
-            ExitCode.CREDENTIALS,
-            "no AWS region is configured",
-            identifier=identifier,
-            hint="pass --region, set AWS_REGION, or give an ARN that names its region",
-        )
-    if isinstance(
-        exc,
-        (
-            bx.NoCredentialsError,
-            bx.PartialCredentialsError,
-            bx.CredentialRetrievalError,
-            bx.TokenRetrievalError,
-            bx.SSOError,
-            bx.RefreshWithMFAUnsupportedError,
-        ),
-    ):
-        return BedrockProfileError(
-            ExitCode.CREDENTIALS, str(exc), identifier=identifier, hint=_hint_for_credentials(profile)
-        )
-    if isinstance(exc, (bx.ConnectTimeoutError, bx.ReadTimeoutError)):
-        return BedrockProfileError(
-            ExitCode.NETWORK,
-            str(exc),
-            identifier=identifier,
-            hint="the endpoint did not answer in time; check the network, proxy or --endpoint-url",
-        )
-    if isinstance(exc, bx.SSLError):
-        return BedrockProfileError(
-            ExitCode.NETWORK,
-            str(exc),
-            identifier=identifier,
-            hint="TLS failed; check AWS_CA_BUNDLE, a proxy that intercepts TLS, or the endpoint URL",
-        )
-    if isinstance(exc, (bx.ConnectionError, bx.HTTPClientError)):  # refused, closed, proxy ...
-        return BedrockProfileError(
-            ExitCode.NETWORK,
-            str(exc),
-            identifier=identifier,
-            hint="the endpoint could not be reached; check the network, proxy, region or --endpoint-url",
-        )
-    if isinstance(exc, ResponseParserError):
-        first = str(exc).splitlines()[0] if str(exc) else "unparseable response"
-        return BedrockProfileError(
-            ExitCode.SERVICE,
-            f"the response could not be parsed: {first}",
-            identifier=identifier,
-            hint="is --endpoint-url a Bedrock endpoint? rerun with --debug to see the response",
-        )
-    if isinstance(exc, bx.ParamValidationError):
-        return BedrockProfileError(ExitCode.VALIDATION, str(exc), identifier=identifier)
     if isinstance(exc, ValueError) and "endpoint" in str(exc).lower():
         return BedrockProfileError(
             ExitCode.CREDENTIALS,
@@ -173,8 +114,59 @@ def translate(
             identifier=identifier,
             hint="--endpoint-url (or AWS_ENDPOINT_URL_BEDROCK) must be a URL such as http://127.0.0.1:5000",
         )
-    if isinstance(exc, bx.BotoCoreError):
-        return BedrockProfileError(ExitCode.CREDENTIALS, str(exc), identifier=identifier)
+    # botocore's own errors, most specific first: (classes, exit code, message prefix, hint)
+    rules: tuple[tuple[tuple[type[BaseException], ...], ExitCode, str, str | None], ...] = (
+        ((bx.ProfileNotFound,), ExitCode.CREDENTIALS, "", "list profiles with `aws configure list-profiles`"),
+        (
+            (bx.NoRegionError,),
+            ExitCode.CREDENTIALS,
+            "no AWS region is configured: ",
+            "pass --region, set AWS_REGION, or give an ARN that names its region",
+        ),
+        (
+            (
+                bx.NoCredentialsError,
+                bx.PartialCredentialsError,
+                bx.CredentialRetrievalError,
+                bx.TokenRetrievalError,
+                bx.SSOError,
+                bx.RefreshWithMFAUnsupportedError,
+            ),
+            ExitCode.CREDENTIALS,
+            "",
+            _hint_for_credentials(profile),
+        ),
+        (
+            (bx.ConnectTimeoutError, bx.ReadTimeoutError),
+            ExitCode.NETWORK,
+            "",
+            "the endpoint did not answer in time; check the network, proxy or --endpoint-url",
+        ),
+        (
+            (bx.SSLError,),
+            ExitCode.NETWORK,
+            "",
+            "TLS failed; check AWS_CA_BUNDLE, a proxy that intercepts TLS, or the endpoint URL",
+        ),
+        (
+            (bx.ConnectionError, bx.HTTPClientError),  # refused, closed mid-response, proxy
+            ExitCode.NETWORK,
+            "",
+            "the endpoint could not be reached; check the network, proxy, region or --endpoint-url",
+        ),
+        (
+            (ResponseParserError,),
+            ExitCode.SERVICE,
+            "the response could not be parsed: ",
+            "is --endpoint-url a Bedrock endpoint? rerun with --debug to see the response",
+        ),
+        ((bx.ParamValidationError,), ExitCode.VALIDATION, "", None),
+        ((bx.BotoCoreError,), ExitCode.CREDENTIALS, "", None),
+    )
+    for classes, exit_code, prefix, hint in rules:
+        if isinstance(exc, classes):
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            return BedrockProfileError(exit_code, prefix + first_line, identifier=identifier, hint=hint)
     raise exc
 
 

@@ -235,22 +235,30 @@ def warn(text: str) -> None:
     _say("warning", printable(text), "1;33")
 
 
-@contextmanager
-def _emulator_if(common: CommonOptions) -> Iterator[None]:
-    if not common.emulator:
-        yield
-        return
+def _emulator_server_module() -> Any:
+    """The emulator's server module, or exit 9 with the install hint when moto is missing."""
     try:
-        from bedrock_profile_cli.emulator.server import in_process
+        import moto  # noqa: F401  (the emulator extra)
+
+        from bedrock_profile_cli.emulator import server
     except ImportError as exc:
         raise BedrockProfileError(
             ExitCode.CREDENTIALS,
             f"the emulator is not installed ({exc})",
             hint="pip install 'bedrock-profile[emulator]'",
         ) from exc
+    return server
+
+
+@contextmanager
+def _emulator_if(common: CommonOptions) -> Iterator[None]:
+    if not common.emulator:
+        yield
+        return
+    server = _emulator_server_module()
     if common.profile or common.endpoint_url:
         warn("--profile and --endpoint-url are ignored with --emulator")
-    with in_process():
+    with server.in_process():
         yield
 
 
@@ -326,16 +334,9 @@ def emulator(
     import signal
     import threading
 
+    module = _emulator_server_module()
     try:
-        from bedrock_profile_cli.emulator.server import EmulatorServer
-    except ImportError as exc:
-        raise BedrockProfileError(
-            ExitCode.CREDENTIALS,
-            f"the emulator is not installed ({exc})",
-            hint="pip install 'bedrock-profile[emulator]'",
-        ) from exc
-    try:
-        server = EmulatorServer(host, port).start()
+        server = module.EmulatorServer(host, port).start()
     except OSError as exc:
         raise BedrockProfileError(
             ExitCode.NETWORK, f"cannot listen on {host}:{port}: {exc.strerror or exc}"

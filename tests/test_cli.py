@@ -178,3 +178,13 @@ def test_ctrl_c_inside_a_command_is_130_with_one_line(invoke, emulator, monkeypa
     result = invoke("get", SONNET)
     assert result.code == ExitCode.INTERRUPTED
     assert result.err == "bedrock-profile: interrupted\n"
+
+
+def test_emulator_without_moto_says_how_to_install(invoke, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "moto", None)  # import moto -> ImportError
+    result = invoke("get", "--emulator", SONNET)
+    assert result.code == ExitCode.CREDENTIALS
+    assert "pip install 'bedrock-profile[emulator]'" in result.err
+    assert invoke("emulator").code == ExitCode.CREDENTIALS
