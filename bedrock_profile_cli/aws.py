@@ -3,6 +3,7 @@ translated into :class:`BedrockProfileError`.  No typer or rich here; boto3 is i
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -89,7 +90,7 @@ def translate(
         attempts = int(retries) + 1 if isinstance(retries, int) else None
         hint = {
             ExitCode.NOT_FOUND: f"looked up in region {region}; an application profile exists in one "
-            "region and account only: check --region/--profile",
+            f"region and account only: check --region/--profile, or run `bedrock-profile list -r {region}`",
             ExitCode.ACCESS_DENIED: "the caller needs bedrock:GetInferenceProfile on this profile; "
             "check --profile",
             ExitCode.THROTTLED: "the request rate is over the account's quota; wait and retry, or raise "
@@ -189,7 +190,9 @@ def resolve_region(
 
 
 class BedrockClients:
-    """One boto3 session and one Bedrock client per region, shared across worker threads."""
+    """One boto3 session and one Bedrock client per region, shared across worker threads.
+
+    Clients are created under a lock (a boto3 session is not thread-safe); a client is."""
 
     def __init__(self, settings: AwsSettings, *, pool_size: int = 10) -> None:
         import boto3
@@ -281,31 +284,38 @@ def profile_from_response(response: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def get_profiles(
-    identifiers: Sequence[Identifier],
-    settings: AwsSettings,
-    *,
-    warn: Callable[[str], None],
-) -> list[Outcome]:
-    """Call GetInferenceProfile for each identifier, concurrently, and return outcomes in order."""
-    workers = max(1, min(MAX_WORKERS, len(identifiers)))
-    clients = BedrockClients(settings, pool_size=workers)
-    clients.remember_secrets()
-    outcomes: list[Outcome] = []
-    for ident in identifiers:
-        region, warning = resolve_region(ident, settings.region, clients.default_region)
-        if warning:
-            warn(warning)
-        outcomes.append(Outcome(identifier=ident, region=region))
+class Bedrock:
+    """The calls the commands make, on clients shared across worker threads."""
 
-    def fetch(outcome: Outcome) -> None:
+    def __init__(self, settings: AwsSettings, *, pool_size: int = 10) -> None:
+        self.settings = settings
+        self.workers = max(1, min(MAX_WORKERS, pool_size))
+        self.clients = BedrockClients(settings, pool_size=self.workers)
+        self.clients.remember_secrets()
+
+    @property
+    def default_region(self) -> str | None:
+        return self.settings.region or self.clients.default_region
+
+    def plan(self, identifiers: Sequence[Identifier], warn: Callable[[str], None]) -> list[Outcome]:
+        """An outcome per identifier with the region it will be asked in (warnings said once)."""
+        outcomes = []
+        for ident in identifiers:
+            region, warning = resolve_region(ident, self.settings.region, self.clients.default_region)
+            if warning:
+                warn(warning)
+            outcomes.append(Outcome(identifier=ident, region=region))
+        return outcomes
+
+    def _fetch(self, outcome: Outcome) -> None:
         ident = outcome.identifier
+        outcome.profile, outcome.error = None, None
         try:
             if outcome.region is None:
                 from botocore.exceptions import NoRegionError
 
                 raise NoRegionError()
-            client = clients.client(outcome.region)
+            client = self.clients.client(outcome.region)
             response = client.get_inference_profile(inferenceProfileIdentifier=ident.raw)
             outcome.profile = profile_from_response(response)
         except BedrockProfileError as err:
@@ -313,23 +323,78 @@ def get_profiles(
             outcome.error = err
         except Exception as exc:
             outcome.error = translate(
-                exc, identifier=ident.raw, region=outcome.region, profile=settings.profile
+                exc, identifier=ident.raw, region=outcome.region, profile=self.settings.profile
             )
 
-    # Create each region's client up front, in this thread: a boto3 session is not thread-safe.
-    for outcome in outcomes:
-        if outcome.region is not None:
-            try:
-                clients.client(outcome.region)
-            except Exception as exc:
-                outcome.error = translate(exc, identifier=outcome.identifier.raw, region=outcome.region)
-    pending = [o for o in outcomes if o.error is None]
-    if len(pending) == 1:
-        fetch(pending[0])
-    elif pending:
-        executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bedrock-profile")
+    def fetch(self, outcomes: Sequence[Outcome]) -> None:
+        """Call GetInferenceProfile for each outcome, concurrently, filling in profile or error."""
+        if len(outcomes) == 1:
+            self._fetch(outcomes[0])
+        elif outcomes:
+            self._in_threads([functools.partial(self._fetch, o) for o in outcomes])
+
+    def _in_threads(self, calls: Sequence[Callable[[], Any]]) -> list[Any]:
+        executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bedrock-profile")
         try:
-            list(executor.map(fetch, pending))
+            return list(executor.map(lambda call: call(), calls))
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
+
+    def list_profiles(
+        self,
+        type_equals: str | None = None,
+        *,
+        page_size: int | None = None,
+        on_page: Callable[[int], None] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Every inference profile summary, all pages.  With no type, both types are fetched
+        (concurrently): the service's unfiltered call returns only SYSTEM_DEFINED profiles."""
+        region = self.default_region
+        if region is None:
+            from botocore.exceptions import NoRegionError
+
+            raise translate(NoRegionError())
+        try:
+            client = self.clients.client(region)
+        except Exception as exc:
+            raise translate(exc, region=region, profile=self.settings.profile) from exc
+        lock = threading.Lock()
+        count = [0]
+
+        def pages(kind: str) -> list[dict[str, Any]]:
+            paginator = client.get_paginator("list_inference_profiles")
+            config = {"PageSize": page_size} if page_size else {}
+            found: list[dict[str, Any]] = []
+            for page in paginator.paginate(typeEquals=kind, PaginationConfig=config):
+                batch = page.get("inferenceProfileSummaries", [])
+                found.extend(batch)
+                if on_page is not None:
+                    with lock:
+                        count[0] += len(batch)
+                        on_page(count[0])
+            return found
+
+        kinds = [type_equals] if type_equals else ["SYSTEM_DEFINED", "APPLICATION"]
+        try:
+            if len(kinds) == 1:
+                results = [pages(kinds[0])]
+            else:
+                results = self._in_threads([functools.partial(pages, k) for k in kinds])
+        except BedrockProfileError:
+            raise
+        except Exception as exc:
+            raise translate(exc, region=region, profile=self.settings.profile) from exc
+        return [summary for result in results for summary in result]
+
+
+def get_profiles(
+    identifiers: Sequence[Identifier],
+    settings: AwsSettings,
+    *,
+    warn: Callable[[str], None],
+) -> list[Outcome]:
+    """Call GetInferenceProfile for each identifier, concurrently, and return outcomes in order."""
+    bedrock = Bedrock(settings, pool_size=len(identifiers))
+    outcomes = bedrock.plan(identifiers, warn)
+    bedrock.fetch(outcomes)
     return outcomes

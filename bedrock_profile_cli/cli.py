@@ -1,25 +1,19 @@
 """The command line: Typer commands that parse and delegate, and ``main()``, the one place where
 errors become one line on stderr and an exit code."""
 
-import functools
-import inspect
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from enum import Enum
-from typing import Any, Optional, TypeVar
+from typing import Any, Optional
 
 import typer
 
 from bedrock_profile_cli import __version__
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode, exit_code_table_text
-from bedrock_profile_cli.settings import COLOR_MODES, EMULATOR_ENV, OUTPUT_ENV, OUTPUT_FORMATS
-from bedrock_profile_cli.textsafe import printable
-
-PROG = "bedrock-profile"
+from bedrock_profile_cli.options import RUN, CommonOptions, common_options
+from bedrock_profile_cli.report import PROG, error_format, note, report, warn
 
 HELP = f"""Inspect Amazon Bedrock inference profiles.
 
@@ -39,200 +33,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
-
-OutputFormat = Enum("OutputFormat", {name.upper(): name for name in OUTPUT_FORMATS}, type=str)  # type: ignore[misc]
-ColorMode = Enum("ColorMode", {name.upper(): name for name in COLOR_MODES}, type=str)  # type: ignore[misc]
-
-
-def _value(choice: Any) -> Any:
-    return choice.value if isinstance(choice, Enum) else choice
-
-
-@dataclass
-class CommonOptions:
-    """The options every AWS-facing command accepts after its name."""
-
-    profile: Optional[str] = None
-    region: Optional[str] = None
-    endpoint_url: Optional[str] = None
-    output: Optional[str] = None
-    color: str = "auto"
-    debug: bool = False
-    emulator: bool = False
-
-    def aws_settings(self) -> Any:
-        from bedrock_profile_cli.aws import AwsSettings
-
-        return AwsSettings(
-            profile=None if self.emulator else self.profile,
-            region=self.region,
-            endpoint_url=None if self.emulator else self.endpoint_url,
-            emulator=self.emulator,
-        )
-
-    def output_format(self) -> str:
-        from bedrock_profile_cli.terminal import default_output
-
-        return (self.output or default_output(sys.stdout)).lower()
-
-    def stdout_color(self) -> bool:
-        from bedrock_profile_cli.terminal import use_color
-
-        return use_color(self.color, sys.stdout)
-
-
-@dataclass
-class RunState:
-    """What ``main()`` needs to know about the run once options are parsed."""
-
-    common: Optional[CommonOptions] = None
-
-    @property
-    def debug(self) -> bool:
-        return bool(self.common and self.common.debug)
-
-
-RUN = RunState()
-
-_COMMON_PARAMETERS = (
-    (
-        "profile",
-        Optional[str],
-        typer.Option(
-            None,
-            "--profile",
-            "-p",
-            metavar="NAME",
-            help="AWS named profile (default: AWS_PROFILE, else default).",
-            show_default=False,
-        ),
-    ),
-    (
-        "region",
-        Optional[str],
-        typer.Option(
-            None,
-            "--region",
-            "-r",
-            metavar="REGION",
-            help="AWS region (default: the ARN's region, else AWS_REGION / the profile's).",
-            show_default=False,
-        ),
-    ),
-    (
-        "endpoint_url",
-        Optional[str],
-        typer.Option(
-            None,
-            "--endpoint-url",
-            metavar="URL",
-            help="Bedrock endpoint URL (default: AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL).",
-            show_default=False,
-        ),
-    ),
-    (
-        "output",
-        Optional[OutputFormat],
-        typer.Option(
-            None,
-            "--output",
-            "-o",
-            envvar=OUTPUT_ENV,
-            case_sensitive=False,
-            help=f"Output format [default: table on a terminal, else json; env {OUTPUT_ENV}].",
-            show_default=False,
-            show_envvar=False,
-        ),
-    ),
-    (
-        "color",
-        ColorMode,
-        typer.Option(
-            "auto",
-            "--color",
-            help="Colour: auto honours NO_COLOR, CLICOLOR_FORCE/FORCE_COLOR, TERM=dumb "
-            "and whether the stream is a terminal.",
-        ),
-    ),
-    (
-        "debug",
-        bool,
-        typer.Option(
-            False,
-            "--debug",
-            help="Log requests and responses to stderr (secrets redacted); tracebacks on errors.",
-        ),
-    ),
-    (
-        "emulator",
-        bool,
-        typer.Option(
-            False,
-            "--emulator",
-            envvar=EMULATOR_ENV,
-            help="Answer from the built-in emulator, in process: no AWS account needed "
-            f"(needs the 'emulator' extra; env {EMULATOR_ENV}=1).",
-            show_envvar=False,
-        ),
-    ),
+IDENTIFIERS = typer.Argument(
+    ..., metavar="ID_OR_ARN", help="Inference profile IDs or ARNs.", show_default=False
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def common_options(func: F) -> F:
-    """Give a command the common options, defined once here, gathered into ``common``."""
-    signature = inspect.signature(func)
-    names = [name for name, _, _ in _COMMON_PARAMETERS]
-    parameters = [p for p in signature.parameters.values() if p.name != "common"]
-    parameters += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=annotation)
-        for name, annotation, info in _COMMON_PARAMETERS
-    ]
-
-    @functools.wraps(func)
-    def wrapper(**kwargs: Any) -> Any:
-        common = CommonOptions(**{name: _value(kwargs.pop(name)) for name in names})
-        RUN.common = common
-        if common.debug:
-            from bedrock_profile_cli import debuglog
-            from bedrock_profile_cli.aws import SECRETS
-
-            debuglog.enable(sys.stderr, lambda: SECRETS.values)
-        try:
-            return func(common=common, **kwargs)
-        except KeyboardInterrupt:
-            raise BedrockProfileError(ExitCode.INTERRUPTED, "interrupted") from None
-
-    annotations = {k: v for k, v in func.__annotations__.items() if k != "common"}
-    annotations.update({name: annotation for name, annotation, _ in _COMMON_PARAMETERS})
-    wrapper.__annotations__ = annotations
-    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
-
-
-# --- reporting -----------------------------------------------------------------------------------
-
-
-def _stderr_color() -> bool:
-    from bedrock_profile_cli.terminal import use_color
-
-    return use_color(RUN.common.color if RUN.common else "auto", sys.stderr)
-
-
-def _say(kind: str, text: str, ansi: str) -> None:
-    label = f"\x1b[{ansi}m{kind}\x1b[0m" if _stderr_color() else kind
-    sys.stderr.write(f"{PROG}: {label}: {text}\n")
-    sys.stderr.flush()
-
-
-def report(error: BedrockProfileError) -> None:
-    """One line on stderr: what failed, the AWS error code, request ID, and a hint."""
-    _say("error", error.line(), "1;31")
-
-
-def warn(text: str) -> None:
-    _say("warning", printable(text), "1;33")
+PROFILE_TYPES = ("SYSTEM_DEFINED", "APPLICATION")
 
 
 def _emulator_server_module() -> Any:
@@ -262,6 +66,45 @@ def _emulator_if(common: CommonOptions) -> Iterator[None]:
         yield
 
 
+def _parse_all(identifiers: Sequence[str]) -> list[Any]:
+    """Validate every identifier; when any is malformed, report each and send nothing."""
+    from bedrock_profile_cli.identifiers import parse
+
+    parsed, invalid = [], []
+    for raw in identifiers:
+        try:
+            parsed.append(parse(raw))
+        except BedrockProfileError as err:
+            invalid.append(err)
+    for problem in invalid[1:]:
+        report(problem)
+    if invalid:
+        raise invalid[0]
+    return parsed
+
+
+def _choice(value: Optional[str], name: str, choices: Sequence[str]) -> Optional[str]:
+    if value is None:
+        return None
+    upper = value.upper()
+    if upper not in choices:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=name)
+    return upper
+
+
+def _emit(document: Any, common: CommonOptions, table: Any = None) -> None:
+    from bedrock_profile_cli.render import render_document
+
+    document = common.apply_query(document)
+    render_document(
+        document,
+        common.output_format(),
+        stream=sys.stdout,
+        color=common.stdout_color(),
+        table=None if common.query is not None else table,
+    )
+
+
 # --- commands --------------------------------------------------------------------------------------
 
 
@@ -282,44 +125,166 @@ def _root(
 
 @app.command()
 @common_options
-def get(
-    identifiers: list[str] = typer.Argument(
-        ..., metavar="ID_OR_ARN", help="Inference profile IDs or ARNs.", show_default=False
-    ),
-    *,
-    common: CommonOptions,
-) -> int:
-    """Show inference profiles (GetInferenceProfile), as a table, JSON or YAML.
+def get(identifiers: list[str] = IDENTIFIERS, *, common: CommonOptions) -> int:
+    """Show inference profiles (GetInferenceProfile), as a table, JSON, YAML or text.
 
     Several identifiers are fetched concurrently and printed in argument order (a JSON array, a YAML
     list, or one table each); failures go to stderr and the exit code is the first failure's.
     """
     from bedrock_profile_cli import aws
-    from bedrock_profile_cli.identifiers import parse
-    from bedrock_profile_cli.render import render_profiles
+    from bedrock_profile_cli.render import profile_tables
 
-    parsed, invalid = [], []
-    for raw in identifiers:
-        try:
-            parsed.append(parse(raw))
-        except BedrockProfileError as err:
-            invalid.append(err)
-    if invalid:  # nothing is sent when any identifier is malformed
-        for problem in invalid:
-            report(problem)
-        return int(invalid[0].exit_code)
-
-    fmt = common.output_format()
+    parsed = _parse_all(identifiers)
     with _emulator_if(common):
         outcomes = aws.get_profiles(parsed, common.aws_settings(), warn=warn)
     profiles = [o.profile for o in outcomes if o.profile is not None]
     many = len(identifiers) > 1
-    if profiles or (many and fmt != "table"):
-        render_profiles(profiles, fmt, many=many, stream=sys.stdout, color=common.stdout_color())
+    if profiles or (many and common.output_format() != "table"):
+        _emit(profiles if many else profiles[0], common, profile_tables(profiles))
     failures = [o.error for o in outcomes if o.error is not None]
     for failure in failures:
         report(failure)
     return int(failures[0].exit_code) if failures else 0
+
+
+@app.command("list")
+@common_options
+def list_(
+    type_: Optional[str] = typer.Option(
+        None, "--type", metavar="SYSTEM_DEFINED|APPLICATION", help="Only this type (filtered by the service)."
+    ),
+    model: Optional[str] = typer.Option(
+        None, "--model", metavar="SUBSTRING", help="Only profiles with a model ID containing this."
+    ),
+    max_items: Optional[int] = typer.Option(None, "--max-items", min=1, help="Print at most N profiles."),
+    page_size: Optional[int] = typer.Option(
+        None, "--page-size", min=1, max=1000, help="Profiles per request (maxResults)."
+    ),
+    *,
+    common: CommonOptions,
+) -> int:
+    """List inference profiles (ListInferenceProfiles), all pages.
+
+    With no --type both kinds are listed: the service's unfiltered call returns only SYSTEM_DEFINED.
+    """
+    from bedrock_profile_cli import aws
+    from bedrock_profile_cli.identifiers import parse_model_arn
+    from bedrock_profile_cli.render import summary_table
+
+    wanted_type = _choice(type_, "--type", PROFILE_TYPES)
+    with (
+        _emulator_if(common),
+        _progress(f"listing inference profiles in {common.region or 'the default region'}") as tick,
+    ):
+        bedrock = aws.Bedrock(common.aws_settings(), pool_size=2)
+        summaries = bedrock.list_profiles(wanted_type, page_size=page_size, on_page=tick)
+    if model:
+        summaries = [
+            s
+            for s in summaries
+            if any(model in parse_model_arn(str(m.get("modelArn", "")))[1] for m in s.get("models") or [])
+        ]
+    if max_items is not None:
+        summaries = summaries[:max_items]
+    _emit(summaries, common, lambda console: console.print(summary_table(summaries)))
+    return 0
+
+
+@contextmanager
+def _progress(label: str) -> Iterator[Any]:
+    """A spinner with a count on stderr while pages arrive, only when stderr is a terminal."""
+    from bedrock_profile_cli.terminal import is_terminal
+
+    if not is_terminal(sys.stderr) or RUN.debug:
+        yield lambda count: None
+        return
+    from rich.console import Console
+
+    console = Console(stderr=True, highlight=False, markup=False)
+    with console.status(label) as status:
+        yield lambda count: status.update(f"{label}: {count} so far")
+
+
+@app.command()
+@common_options
+def check(
+    identifiers: list[str] = IDENTIFIERS,
+    status: str = typer.Option("ACTIVE", "--status", metavar="STATUS", help="Expected status."),
+    type_: Optional[str] = typer.Option(
+        None, "--type", metavar="SYSTEM_DEFINED|APPLICATION", help="Expected type."
+    ),
+    model: list[str] = typer.Option(
+        [], "--model", metavar="MODEL", help="Routes to this model (ID or ARN); repeatable."
+    ),
+    in_region: list[str] = typer.Option(
+        [], "--in-region", metavar="REGION", help="Some model is served in this region; repeatable."
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="Poll until the expectations hold (not found = not yet)."
+    ),
+    timeout: float = typer.Option(
+        300, "--timeout", min=0, metavar="SECONDS", help="Give up waiting after this."
+    ),
+    interval: float = typer.Option(
+        5, "--interval", min=0.1, metavar="SECONDS", help="Time between polls (jittered)."
+    ),
+    *,
+    common: CommonOptions,
+) -> int:
+    """Assert that inference profiles meet expectations: exit 0 if all do, 3 if any does not.
+
+    Lookup errors keep their own exit codes (a missing profile is 4), except that with --wait a
+    profile that is not found yet is waited for, and a timeout is 3.
+    """
+    from bedrock_profile_cli import aws
+    from bedrock_profile_cli import check as checks
+
+    expect = checks.Expectations(
+        status=status,
+        type=_choice(type_, "--type", PROFILE_TYPES),
+        models=tuple(model),
+        in_regions=tuple(in_region),
+    )
+    parsed = _parse_all(identifiers)
+    with _emulator_if(common):
+        bedrock = aws.Bedrock(common.aws_settings(), pool_size=len(parsed))
+        outcomes = bedrock.plan(parsed, warn)
+
+        def lookup(indexes: Sequence[int]) -> list[checks.CheckResult]:
+            chosen = [outcomes[i] for i in indexes]
+            bedrock.fetch(chosen)
+            return [checks.from_lookup(o.identifier.raw, o.profile, o.error, expect) for o in chosen]
+
+        if wait:
+            note(f"waiting up to {timeout:g}s for {len(parsed)} inference profile(s)")
+            results = checks.wait_until(lookup, len(outcomes), timeout=timeout, interval=interval)
+        else:
+            results = lookup(range(len(outcomes)))
+    _say_results(results)
+    if common.output is not None or common.query is not None:
+        docs = [r.to_doc() for r in results]
+        _emit(docs if len(docs) > 1 else docs[0], common)
+    failed = [r for r in results if not r.passed]
+    return int(failed[0].exit_code) if failed else 0
+
+
+def _say_results(results: Sequence[Any]) -> None:
+    from bedrock_profile_cli import check as checks
+
+    encoding = (getattr(sys.stderr, "encoding", None) or "").lower().replace("-", "")
+    tick, cross = ("✓", "✗") if encoding.startswith("utf") else ("ok", "FAIL")
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for result in results:
+        if result.passed:
+            met = ", ".join(f"{e.name} {e.expected}" for e in result.expectations)
+            note(f"{tick} {result.identifier}: {met}")
+            continue
+        if result.error is not None and not result.timed_out:
+            report(result.error)
+        else:
+            note(f"{cross} {result.identifier}: " + "; ".join(result.failures()))
+        if annotate:
+            sys.stderr.write(checks.github_annotation(result) + "\n")
 
 
 @app.command()
@@ -371,6 +336,17 @@ def _show_traceback(exc: BaseException) -> None:
 
 def main(argv: Optional[list[str]] = None) -> int:
     """Run the CLI and return the exit code; every exception ends here."""
+    try:
+        return _main(argv)
+    finally:
+        if RUN.debug:
+            from bedrock_profile_cli import debuglog
+
+            debuglog.disable()
+        RUN.common = None
+
+
+def _main(argv: Optional[list[str]]) -> int:
     RUN.common = None
     command = typer.main.get_command(app)
     try:
@@ -384,12 +360,17 @@ def main(argv: Optional[list[str]] = None) -> int:
             return _interrupted()
         if RUN.debug:
             _show_traceback(exc)
-        report(exc)
+        report(exc, argv)
         return int(exc.exit_code)
     except Exception as exc:
         if _is_usage_error(exc):  # click's UsageError & co. (typer may vendor click)
-            exc.show()  # type: ignore[attr-defined]
-            return int(getattr(exc, "exit_code", ExitCode.USAGE))
+            code = int(getattr(exc, "exit_code", ExitCode.USAGE))
+            if error_format(argv) == "json":
+                message = exc.format_message()  # type: ignore[attr-defined]
+                report(BedrockProfileError(ExitCode(code), message), argv)
+            else:
+                exc.show()  # type: ignore[attr-defined]
+            return code
         if RUN.debug:
             _show_traceback(exc)
         report(

@@ -56,12 +56,35 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self._secrets())
 
 
+class _Handler(logging.StreamHandler):  # type: ignore[type-arg]
+    def handleError(self, record: logging.LogRecord) -> None:
+        # logging's default prints the record's raw arguments (request headers, unredacted) to
+        # stderr when writing fails; a debug line that cannot be written is simply dropped.
+        pass
+
+
+_ACTIVE: list[_Handler] = []
+
+
 def enable(stream: TextIO, secrets: Callable[[], Iterable[str]]) -> None:
     """Send the interesting loggers to ``stream`` at DEBUG, through the redactor."""
-    handler = logging.StreamHandler(stream)
+    disable()
+    handler = _Handler(stream)
     handler.setFormatter(RedactingFormatter(secrets))
+    _ACTIVE.append(handler)
     for name in LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(logging.DEBUG)
         logger.addHandler(handler)
         logger.propagate = False
+
+
+def disable() -> None:
+    """Undo :func:`enable` (main() calls it at the end of every run)."""
+    while _ACTIVE:
+        handler = _ACTIVE.pop()
+        for name in LOGGERS:
+            logger = logging.getLogger(name)
+            logger.removeHandler(handler)
+            logger.setLevel(logging.NOTSET)
+            logger.propagate = True

@@ -7,7 +7,7 @@ service is data: it goes into rich as ``Text`` (never markup) with control chara
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -36,6 +36,43 @@ def to_yaml(document: Any) -> str:
         document, sort_keys=False, default_flow_style=False, allow_unicode=False, width=10_000
     )
     return text
+
+
+def _text_cell(value: Any) -> str:
+    if isinstance(value, str):
+        return printable(value)
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+
+
+def _text_row(value: Any) -> str:
+    if isinstance(value, list):
+        return "\t".join(_text_cell(v) for v in value)
+    if isinstance(value, dict):
+        return "\t".join(_text_cell(v) for v in value.values())
+    return _text_cell(value)
+
+
+def to_text(document: Any) -> str:
+    """For shell: a string raw (no quotes), a number, boolean or null as JSON writes it; a list one
+    row per item; an object one ``key<TAB>value`` row per key.  A row of a list or object is its
+    values joined by tabs; a value that is itself a list or object is compact JSON.  Control
+    characters (tabs and newlines included) in strings are shown as escapes, so rows stay rows."""
+    if document is None:
+        return ""
+    if isinstance(document, list):
+        rows = [_text_row(item) for item in document]
+    elif isinstance(document, dict):
+        rows = [f"{printable(str(key))}\t{_text_cell(value)}" for key, value in document.items()]
+    else:
+        rows = [_text_cell(document)]
+    return "".join(row + "\n" for row in rows)
+
+
+def is_scalar_or_scalars(document: Any) -> bool:
+    scalar = (str, int, float, bool, type(None))
+    return isinstance(document, scalar) or (
+        isinstance(document, list) and all(isinstance(item, scalar) for item in document)
+    )
 
 
 def _plural(n: int, unit: str) -> str:
@@ -83,6 +120,13 @@ def _text(value: Any, style: str = "") -> Any:
     from rich.text import Text
 
     return Text(printable("" if value is None else str(value)), style=style)
+
+
+def _lines(values: Sequence[str]) -> Any:
+    """One line per value, each made safe on its own."""
+    from rich.text import Text
+
+    return Text("\n").join(_text(v) for v in values) if values else _text("-")
 
 
 def _models_table(models: Sequence[Any]) -> Table:
@@ -140,6 +184,80 @@ def make_console(stream: TextIO, color: bool) -> Console:
     )
 
 
+def summary_table(summaries: Sequence[dict[str, Any]]) -> Table:
+    """Inference profile summaries, one row each: ID over name, type over status, the regions served
+    and the model IDs.  IDs fold at narrow widths, never truncate."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+    table.add_column("ID / name", overflow="fold", ratio=5, min_width=24)
+    table.add_column("Type / status", no_wrap=True)
+    table.add_column("Regions", no_wrap=True)
+    table.add_column("Models", overflow="fold", ratio=4, min_width=16)
+    for summary in summaries:
+        parsed = [
+            parse_model_arn(str(m.get("modelArn", "")))
+            for m in summary.get("models") or []
+            if isinstance(m, dict)
+        ]
+        regions = list(dict.fromkeys(region or "*" for region, _ in parsed))
+        models = list(dict.fromkeys(model for _, model in parsed))
+        status = summary.get("status")
+        profile = Text.assemble(
+            _text(summary.get("inferenceProfileId"), "bold"),
+            "\n",
+            _text(summary.get("inferenceProfileName"), "dim"),
+        )
+        kind = Text.assemble(
+            _text(summary.get("type")),
+            "\n",
+            _text(status if status is not None else "-", "green" if status == ACTIVE else "bold yellow"),
+        )
+        table.add_row(profile, kind, _lines(regions), _lines(models))
+    return table
+
+
+def render_document(
+    document: Any,
+    fmt: str,
+    *,
+    stream: TextIO,
+    color: bool,
+    table: Callable[[Console], None] | None = None,
+) -> None:
+    """Print ``document`` as json, yaml or text; as ``table`` when the command gave a table renderer,
+    otherwise as text for scalars (and lists of scalars) and JSON for anything else."""
+    if fmt == "table" and table is None:
+        fmt = "text" if is_scalar_or_scalars(document) else "json"
+    if fmt == "json":
+        stream.write(to_json(document))
+    elif fmt == "yaml":
+        stream.write(to_yaml(document))
+    elif fmt == "text":
+        stream.write(to_text(document))
+    else:
+        assert table is not None
+        table(make_console(stream, color))
+    stream.flush()
+
+
+def profile_tables(
+    profiles: Sequence[dict[str, Any]], now: datetime | None = None
+) -> Callable[[Console], None]:
+    """A table renderer for ``render_document``: one table per profile."""
+
+    def draw(console: Console) -> None:
+        moment = now or datetime.now(timezone.utc)
+        for i, profile in enumerate(profiles):
+            if i:
+                console.print()
+            console.print(profile_table(profile, moment))
+
+    return draw
+
+
 def render_profiles(
     profiles: Sequence[dict[str, Any]],
     fmt: str,
@@ -150,15 +268,5 @@ def render_profiles(
     now: datetime | None = None,
 ) -> None:
     """Print ``profiles``: one object when ``many`` is false, else an array / list / one table each."""
-    if fmt == "json":
-        stream.write(to_json(list(profiles) if many else profiles[0]))
-    elif fmt == "yaml":
-        stream.write(to_yaml(list(profiles) if many else profiles[0]))
-    else:
-        now = now or datetime.now(timezone.utc)
-        console = make_console(stream, color)
-        for i, profile in enumerate(profiles):
-            if i:
-                console.print()
-            console.print(profile_table(profile, now))
-    stream.flush()
+    document = list(profiles) if many else profiles[0]
+    render_document(document, fmt, stream=stream, color=color, table=profile_tables(profiles, now))

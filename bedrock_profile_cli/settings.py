@@ -4,13 +4,17 @@ from __future__ import annotations
 
 OUTPUT_ENV = "BEDROCK_PROFILE_OUTPUT"
 EMULATOR_ENV = "BEDROCK_PROFILE_EMULATOR"
+ERROR_FORMAT_ENV = "BEDROCK_PROFILE_ERROR_FORMAT"
 
-OUTPUT_FORMATS = ("table", "json", "yaml")
+OUTPUT_FORMATS = ("table", "json", "yaml", "text")
+ERROR_FORMATS = ("text", "json")
 COLOR_MODES = ("auto", "always", "never")
 
 # name -> what it does (shown in README; the test suite checks that README names every one).
 ENVIRONMENT: dict[str, str] = {
-    OUTPUT_ENV: "default for `--output` (`table`, `json` or `yaml`) when the flag is not given",
+    OUTPUT_ENV: "default for `--output` (`table`, `json`, `yaml` or `text`) when the flag is not given",
+    ERROR_FORMAT_ENV: "default for `--error-format` (`text` or `json`)",
+    "GITHUB_ACTIONS": "`true`: `check` also prints failures as `::error` workflow commands (annotations)",
     EMULATOR_ENV: "`1`/`true` acts as `--emulator`: answer from the built-in emulator, no AWS account",
     "NO_COLOR": "non-empty: no colour (with `--color auto`)",
     "CLICOLOR_FORCE": "non-empty and not `0`: colour even when not a terminal (with `--color auto`)",

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import TextIO
 
 
-def _isatty(stream: TextIO) -> bool:
+def is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
@@ -34,9 +34,9 @@ def use_color(mode: str, stream: TextIO, env: Mapping[str, str] | None = None) -
             return True
     if env.get("TERM") == "dumb":
         return False
-    return _isatty(stream)
+    return is_terminal(stream)
 
 
 def default_output(stream: TextIO) -> str:
     """``table`` for a person at a terminal, ``json`` for a pipe or a file."""
-    return "table" if _isatty(stream) else "json"
+    return "table" if is_terminal(stream) else "json"

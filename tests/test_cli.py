@@ -159,7 +159,7 @@ def test_internal_error_is_one_line_and_traceback_only_with_debug(invoke, emulat
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(render, "render_profiles", boom)
+    monkeypatch.setattr(render, "render_document", boom)
     result = invoke("get", SONNET)
     assert result.code == ExitCode.INTERNAL
     assert result.err.count("\n") == 1 and "internal error: RuntimeError: kaboom" in result.err

@@ -172,7 +172,7 @@ def test_internal_error_is_exit_1_without_traceback(emulator) -> None:
     script = (
         "import bedrock_profile_cli.render as r\n"
         "def boom(*a, **k): raise RuntimeError('kaboom')\n"
-        "r.render_profiles = boom\n"
+        "r.render_document = boom\n"
         "from bedrock_profile_cli.cli import run\n"
         f"import sys; sys.argv = ['bedrock-profile', 'get', {SONNET!r}]\n"
         "run()\n"

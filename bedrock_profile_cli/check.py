@@ -1,0 +1,191 @@
+"""`check`: expectations about inference profiles, their evaluation, and waiting until they hold.
+
+Pure logic: the AWS call comes in as a function, the clock and sleep can be replaced in tests.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+from bedrock_profile_cli.identifiers import parse_model_arn
+
+ANY_REGION = "*"  # a model ARN with no region (a global profile's) serves any commercial region
+MAX_BACKOFF_FACTOR = 8
+
+
+@dataclass(frozen=True)
+class Expectations:
+    status: str = "ACTIVE"
+    type: str | None = None
+    models: tuple[str, ...] = ()
+    in_regions: tuple[str, ...] = ()
+
+
+@dataclass
+class ExpectationResult:
+    name: str
+    expected: str
+    actual: Any
+    passed: bool
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"name": self.name, "expected": self.expected, "actual": self.actual, "passed": self.passed}
+
+    def describe_failure(self) -> str:
+        actual = self.actual
+        if isinstance(actual, list):
+            actual = "[" + ", ".join(actual) + "]" if actual else "none"
+        return f"expected {self.name} {self.expected}, got {actual}"
+
+
+@dataclass
+class CheckResult:
+    identifier: str
+    profile: dict[str, Any] | None = None
+    error: BedrockProfileError | None = None
+    expectations: list[ExpectationResult] = field(default_factory=list)
+    timed_out: bool = False
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.timed_out and all(e.passed for e in self.expectations)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.passed:
+            return ExitCode.OK
+        if self.error is not None and not self.timed_out:
+            return self.error.exit_code
+        return ExitCode.CHECK_FAILED
+
+    def failures(self) -> list[str]:
+        found = [e.describe_failure() for e in self.expectations if not e.passed]
+        if self.error is not None:
+            found.insert(0, "not found" if self.error.exit_code == ExitCode.NOT_FOUND else self.error.line())
+        if self.timed_out:
+            found.append("timed out waiting")
+        return found
+
+    def to_doc(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "identifier": self.identifier,
+            "passed": self.passed,
+            "expectations": [e.to_doc() for e in self.expectations],
+            "profile": self.profile,
+        }
+        if self.error is not None:
+            doc["error"] = {
+                "exitCode": int(self.error.exit_code),
+                "awsCode": self.error.aws_code,
+                "message": self.error.message,
+            }
+        if self.timed_out:
+            doc["timedOut"] = True
+        return doc
+
+
+def _model_matches(wanted: str, model_arn: str) -> bool:
+    if wanted.startswith("arn:"):
+        return wanted == model_arn
+    return parse_model_arn(model_arn)[1] == wanted
+
+
+def evaluate(identifier: str, profile: dict[str, Any], expect: Expectations) -> CheckResult:
+    """Every expectation checked against one profile document."""
+    arns = [str(m.get("modelArn", "")) for m in profile.get("models") or [] if isinstance(m, dict)]
+    model_ids = [parse_model_arn(arn)[1] for arn in arns]
+    regions = [parse_model_arn(arn)[0] or ANY_REGION for arn in arns]
+    results = [
+        ExpectationResult(
+            "status", expect.status, profile.get("status"), profile.get("status") == expect.status
+        )
+    ]
+    if expect.type is not None:
+        results.append(
+            ExpectationResult("type", expect.type, profile.get("type"), profile.get("type") == expect.type)
+        )
+    for wanted in expect.models:
+        passed = any(_model_matches(wanted, arn) for arn in arns)
+        results.append(ExpectationResult("model", wanted, model_ids, passed))
+    for region in expect.in_regions:
+        passed = region in regions or ANY_REGION in regions
+        results.append(ExpectationResult("region", region, regions, passed))
+    return CheckResult(identifier=identifier, profile=profile, expectations=results)
+
+
+def from_lookup(
+    identifier: str, profile: dict[str, Any] | None, error: BedrockProfileError | None, expect: Expectations
+) -> CheckResult:
+    if profile is not None:
+        return evaluate(identifier, profile, expect)
+    return CheckResult(identifier=identifier, error=error)
+
+
+# What waiting treats as "not yet" rather than failure.
+NOT_YET = frozenset({ExitCode.NOT_FOUND})
+BACK_OFF = frozenset({ExitCode.THROTTLED, ExitCode.INTERNAL_SERVER})
+
+
+@dataclass
+class Clock:
+    now: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    jitter: Callable[[], float] = random.random
+
+
+def wait_until(
+    lookup: Callable[[Sequence[int]], list[CheckResult]],
+    count: int,
+    *,
+    timeout: float,
+    interval: float,
+    clock: Clock | None = None,
+) -> list[CheckResult]:
+    """Poll ``lookup`` (given the indexes still pending) until every result passes, one fails for
+    good, or ``timeout`` runs out.  Not found means "not yet"; throttling backs off."""
+    clock = clock or Clock()
+    deadline = clock.now() + timeout
+    results: list[CheckResult | None] = [None] * count
+    pending = list(range(count))
+    backoff = 1
+    while True:
+        fresh = lookup(pending)
+        throttled = False
+        still: list[int] = []
+        for index, result in zip(pending, fresh, strict=True):
+            results[index] = result
+            if result.passed:
+                continue
+            code = result.error.exit_code if result.error is not None else None
+            if code in BACK_OFF:
+                throttled = True
+                still.append(index)
+            elif code is None or code in NOT_YET:
+                still.append(index)
+            # any other lookup error is final: it keeps its own exit code
+        pending = still
+        if not pending:
+            break
+        backoff = min(backoff * 2, MAX_BACKOFF_FACTOR) if throttled else 1
+        pause = interval * backoff * (0.8 + 0.4 * clock.jitter())
+        remaining = deadline - clock.now()
+        if remaining <= 0:
+            for index in pending:
+                last = results[index]
+                assert last is not None
+                last.timed_out = True
+            break
+        clock.sleep(min(pause, remaining))
+    return [r for r in results if r is not None]
+
+
+def github_annotation(result: CheckResult) -> str:
+    """A GitHub Actions ``::error`` workflow command for a failed result."""
+    message = f"{result.identifier}: " + "; ".join(result.failures())
+    escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::error title=bedrock-profile check::{escaped}"

@@ -1,0 +1,236 @@
+"""The options every AWS-facing command accepts after its name, defined once, and the state of
+the run that ``main()`` reads once they are parsed."""
+
+import functools
+import inspect
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Optional, TypeVar
+
+import typer
+
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+from bedrock_profile_cli.settings import (
+    COLOR_MODES,
+    EMULATOR_ENV,
+    ERROR_FORMAT_ENV,
+    ERROR_FORMATS,
+    OUTPUT_ENV,
+    OUTPUT_FORMATS,
+)
+
+OutputFormat = Enum("OutputFormat", {n.upper(): n for n in OUTPUT_FORMATS}, type=str)  # type: ignore[misc]
+ColorMode = Enum("ColorMode", {n.upper(): n for n in COLOR_MODES}, type=str)  # type: ignore[misc]
+ErrorFormat = Enum("ErrorFormat", {n.upper(): n for n in ERROR_FORMATS}, type=str)  # type: ignore[misc]
+
+
+def _value(choice: Any) -> Any:
+    return choice.value if isinstance(choice, Enum) else choice
+
+
+@dataclass
+class CommonOptions:
+    profile: Optional[str] = None
+    region: Optional[str] = None
+    endpoint_url: Optional[str] = None
+    output: Optional[str] = None
+    query: Optional[str] = None
+    color: str = "auto"
+    error_format: str = "text"
+    debug: bool = False
+    emulator: bool = False
+
+    def aws_settings(self) -> Any:
+        from bedrock_profile_cli.aws import AwsSettings
+
+        return AwsSettings(
+            profile=None if self.emulator else self.profile,
+            region=self.region,
+            endpoint_url=None if self.emulator else self.endpoint_url,
+            emulator=self.emulator,
+        )
+
+    def output_format(self) -> str:
+        from bedrock_profile_cli.terminal import default_output
+
+        return (self.output or default_output(sys.stdout)).lower()
+
+    def stdout_color(self) -> bool:
+        from bedrock_profile_cli.terminal import use_color
+
+        return use_color(self.color, sys.stdout)
+
+    def apply_query(self, document: Any) -> Any:
+        if self.query is None:
+            return document
+        return compile_query(self.query).search(document)
+
+
+def compile_query(expression: str) -> Any:
+    """A compiled JMESPath expression; an invalid one is a usage error with the parser's message."""
+    import jmespath
+    from jmespath.exceptions import JMESPathError
+
+    try:
+        return jmespath.compile(expression)
+    except JMESPathError as exc:
+        message = " ".join(str(exc).split())
+        raise BedrockProfileError(ExitCode.USAGE, f"invalid --query: {message}") from exc
+
+
+@dataclass
+class RunState:
+    """What ``main()`` needs to know about the run once options are parsed."""
+
+    common: Optional[CommonOptions] = None
+
+    @property
+    def debug(self) -> bool:
+        return bool(self.common and self.common.debug)
+
+
+RUN = RunState()
+
+COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
+    (
+        "profile",
+        Optional[str],
+        typer.Option(
+            None,
+            "--profile",
+            "-p",
+            metavar="NAME",
+            help="AWS named profile (default: AWS_PROFILE, else default).",
+            show_default=False,
+        ),
+    ),
+    (
+        "region",
+        Optional[str],
+        typer.Option(
+            None,
+            "--region",
+            "-r",
+            metavar="REGION",
+            help="AWS region (default: the ARN's region, else AWS_REGION / the profile's).",
+            show_default=False,
+        ),
+    ),
+    (
+        "endpoint_url",
+        Optional[str],
+        typer.Option(
+            None,
+            "--endpoint-url",
+            metavar="URL",
+            help="Bedrock endpoint URL (default: AWS_ENDPOINT_URL_BEDROCK / AWS_ENDPOINT_URL).",
+            show_default=False,
+        ),
+    ),
+    (
+        "output",
+        Optional[OutputFormat],
+        typer.Option(
+            None,
+            "--output",
+            "-o",
+            envvar=OUTPUT_ENV,
+            case_sensitive=False,
+            help=f"Output format [default: table on a terminal, else json; env {OUTPUT_ENV}].",
+            show_default=False,
+            show_envvar=False,
+        ),
+    ),
+    (
+        "query",
+        Optional[str],
+        typer.Option(
+            None,
+            "--query",
+            "-q",
+            metavar="JMESPATH",
+            help="JMESPath expression applied to what would be printed, as in the AWS CLI.",
+            show_default=False,
+        ),
+    ),
+    (
+        "color",
+        ColorMode,
+        typer.Option(
+            "auto",
+            "--color",
+            help="Colour: auto honours NO_COLOR, CLICOLOR_FORCE/FORCE_COLOR, TERM=dumb "
+            "and whether the stream is a terminal.",
+        ),
+    ),
+    (
+        "error_format",
+        ErrorFormat,
+        typer.Option(
+            "text",
+            "--error-format",
+            envvar=ERROR_FORMAT_ENV,
+            case_sensitive=False,
+            help=f"Errors on stderr as text lines or one JSON object per line (env {ERROR_FORMAT_ENV}).",
+            show_envvar=False,
+        ),
+    ),
+    (
+        "debug",
+        bool,
+        typer.Option(
+            False,
+            "--debug",
+            help="Log requests and responses to stderr (secrets redacted); tracebacks on errors.",
+        ),
+    ),
+    (
+        "emulator",
+        bool,
+        typer.Option(
+            False,
+            "--emulator",
+            envvar=EMULATOR_ENV,
+            help="Answer from the built-in emulator, in process: no AWS account needed "
+            f"(needs the 'emulator' extra; env {EMULATOR_ENV}=1).",
+            show_envvar=False,
+        ),
+    ),
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def common_options(func: F) -> F:
+    """Give a command the common options, defined once here, gathered into ``common``."""
+    signature = inspect.signature(func)
+    names = [name for name, _, _ in COMMON_PARAMETERS]
+    parameters = [p for p in signature.parameters.values() if p.name != "common"]
+    parameters += [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=annotation)
+        for name, annotation, info in COMMON_PARAMETERS
+    ]
+
+    @functools.wraps(func)
+    def wrapper(**kwargs: Any) -> Any:
+        common = CommonOptions(**{name: _value(kwargs.pop(name)) for name in names})
+        RUN.common = common
+        if common.debug:
+            from bedrock_profile_cli import debuglog
+            from bedrock_profile_cli.aws import SECRETS
+
+            debuglog.enable(sys.stderr, lambda: SECRETS.values)
+        if common.query is not None:
+            compile_query(common.query)  # a bad expression fails before any request
+        try:
+            return func(common=common, **kwargs)
+        except KeyboardInterrupt:
+            raise BedrockProfileError(ExitCode.INTERRUPTED, "interrupted") from None
+
+    annotations = {k: v for k, v in func.__annotations__.items() if k != "common"}
+    annotations.update({name: annotation for name, annotation, _ in COMMON_PARAMETERS})
+    wrapper.__annotations__ = annotations
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
