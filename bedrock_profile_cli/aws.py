@@ -4,6 +4,7 @@ translated into :class:`BedrockProfileError`.  No typer or rich here; boto3 is i
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -14,9 +15,16 @@ from typing import Any
 
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode, exit_code_for_aws_error
 from bedrock_profile_cli.identifiers import Identifier
+from bedrock_profile_cli.settings import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 
+LOG = logging.getLogger("bedrock_profile_cli")
 MAX_WORKERS = 16
 EMULATOR_REGION = "us-east-1"
+DEFAULT_RETRY_MODE = "standard"
+# A profile is about 1 KiB and a full page of 1,000 summaries about 1 MiB: anything far larger is
+# not a Bedrock answer, and is refused before it is all in memory.
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+JSON_CONTENT_TYPES = ("application/json", "application/x-amz-json-1.0", "application/x-amz-json-1.1")
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,12 @@ class AwsSettings:
     endpoint_url: str | None = None
     # For the in-process emulator: fixed fake credentials, configured endpoints ignored.
     emulator: bool = False
+    # None: from AWS_MAX_ATTEMPTS / AWS_RETRY_MODE / the profile's config, else botocore's
+    # standard mode (3 attempts).
+    max_attempts: int | None = None
+    retry_mode: str | None = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
 
 
 @dataclass
@@ -214,13 +228,31 @@ class BedrockClients:
         self._session._session.get_component("response_parser_factory").set_parser_defaults(
             timestamp_parser=iso_timestamp
         )
+        retries: dict[str, Any] = {"mode": self._retry_mode()}
+        if settings.max_attempts is not None:
+            retries["total_max_attempts"] = settings.max_attempts
         self._config = Config(
             max_pool_connections=pool_size,
             user_agent_extra="bedrock-profile",
             ignore_configured_endpoint_urls=True if settings.emulator else None,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            retries=retries,
         )
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
+
+    def _retry_mode(self) -> str:
+        """--retry-mode, else AWS_RETRY_MODE, else the profile's retry_mode, else standard."""
+        if self.settings.retry_mode:
+            return self.settings.retry_mode
+        configured = os.environ.get("AWS_RETRY_MODE")
+        if not configured:
+            try:
+                configured = self._session._session.get_scoped_config().get("retry_mode")
+            except Exception:  # an unknown profile is reported where it is used
+                configured = None
+        return str(configured or DEFAULT_RETRY_MODE)
 
     @property
     def default_region(self) -> str | None:
@@ -244,13 +276,53 @@ class BedrockClients:
         """The Bedrock client for ``region`` (created once; botocore clients are thread-safe)."""
         with self._lock:
             if region not in self._clients:
-                self._clients[region] = self._session.client(
+                client = self._session.client(
                     "bedrock",
                     region_name=region,
                     endpoint_url=self.settings.endpoint_url or None,
                     config=self._config,
                 )
+                _bound_responses(client)
+                self._clients[region] = client
             return self._clients[region]
+
+
+def _bound_responses(client: Any, limit: int = MAX_RESPONSE_BYTES) -> None:
+    """Make ``client`` read each response body in chunks, refusing one larger than ``limit`` or a
+    successful one that is not JSON, instead of botocore's read-it-all."""
+    http_session = client._endpoint.http_session
+    send = http_session.send
+
+    def bounded_send(request: Any) -> Any:
+        streaming = request.stream_output
+        request.stream_output = True  # botocore leaves the body unread; it is read here
+        response = send(request)
+        if streaming:
+            return response
+        content_type = str(response.headers.get("content-type", "")).split(";")[0].strip().lower()
+        if 200 <= response.status_code < 300 and content_type and content_type not in JSON_CONTENT_TYPES:
+            response.raw.close()
+            raise BedrockProfileError(
+                ExitCode.SERVICE,
+                f"unexpected response: HTTP {response.status_code} with content type "
+                f"{content_type}, not JSON",
+                hint="is --endpoint-url a Bedrock endpoint (not a proxy or a web page)?",
+            )
+        chunks, total = [], 0
+        for chunk in response.raw.stream(64 * 1024, decode_content=False):
+            total += len(chunk)
+            if total > limit:
+                response.raw.close()
+                raise BedrockProfileError(
+                    ExitCode.SERVICE,
+                    f"unexpected response: more than {limit // (1024 * 1024)} MiB",
+                    hint="is --endpoint-url a Bedrock endpoint?",
+                )
+            chunks.append(chunk)
+        response._content = b"".join(chunks)
+        return response
+
+    http_session.send = bounded_send
 
 
 # Members the service model marks as required in GetInferenceProfileResponse.
@@ -322,6 +394,7 @@ class Bedrock:
             err.identifier = ident.raw
             outcome.error = err
         except Exception as exc:
+            LOG.debug("GetInferenceProfile %s failed", ident.raw, exc_info=True)
             outcome.error = translate(
                 exc, identifier=ident.raw, region=outcome.region, profile=self.settings.profile
             )

@@ -12,7 +12,7 @@ import typer
 
 from bedrock_profile_cli import __version__
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode, exit_code_table_text
-from bedrock_profile_cli.options import RUN, CommonOptions, common_options
+from bedrock_profile_cli.options import RUN, CommonOptions, common_options, guarded
 from bedrock_profile_cli.report import PROG, error_format, note, report, warn
 
 HELP = f"""Inspect Amazon Bedrock inference profiles.
@@ -288,6 +288,7 @@ def _say_results(results: Sequence[Any]) -> None:
 
 
 @app.command()
+@guarded
 def emulator(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
     port: int = typer.Option(0, "--port", min=0, max=65535, help="Port to listen on; 0 picks a free one."),
@@ -358,6 +359,8 @@ def _main(argv: Optional[list[str]]) -> int:
     except BedrockProfileError as exc:
         if exc.exit_code == ExitCode.INTERRUPTED:
             return _interrupted()
+        if exc.exit_code == ExitCode.BROKEN_PIPE:
+            return _stdout_closed()
         if RUN.debug:
             _show_traceback(exc)
         report(exc, argv)
@@ -387,6 +390,17 @@ def _is_usage_error(exc: BaseException) -> bool:
     return any(cls.__name__ == "ClickException" for cls in type(exc).__mro__) and hasattr(exc, "show")
 
 
+def _stdout_closed() -> int:
+    """The reader went away (``| head``): say nothing, and keep Python from complaining about the
+    unflushed stdout at exit by pointing it at /dev/null."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (in-process tests)
+        pass
+    return int(ExitCode.BROKEN_PIPE)
+
+
 def _interrupted() -> int:
     sys.stderr.write(f"{PROG}: interrupted\n")
     return int(ExitCode.INTERRUPTED)
@@ -395,8 +409,11 @@ def _interrupted() -> int:
 def run() -> None:
     """Console-script entry point."""
     code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = _stdout_closed()
     if code == ExitCode.INTERRUPTED:
         # Worker threads may still be waiting on the network: do not wait for them.
         os._exit(code)

@@ -26,6 +26,7 @@ class ExitCode(IntEnum):
     NETWORK = 10
     SERVICE = 11
     INTERRUPTED = 130
+    BROKEN_PIPE = 141
 
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
@@ -43,6 +44,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.NETWORK: "network: endpoint unreachable, connect or read timeout, TLS failure",
     ExitCode.SERVICE: "any other service error, or a response that cannot be parsed",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+    ExitCode.BROKEN_PIPE: "stdout closed early (`| head` stopped reading): quiet, as other Unix tools",
 }
 
 # Error codes the service (or its front door) answers with, and the exit code each becomes.

@@ -14,15 +14,19 @@ import typer
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.settings import (
     COLOR_MODES,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
     EMULATOR_ENV,
     ERROR_FORMAT_ENV,
     ERROR_FORMATS,
     OUTPUT_ENV,
     OUTPUT_FORMATS,
+    RETRY_MODES,
 )
 
 OutputFormat = Enum("OutputFormat", {n.upper(): n for n in OUTPUT_FORMATS}, type=str)  # type: ignore[misc]
 ColorMode = Enum("ColorMode", {n.upper(): n for n in COLOR_MODES}, type=str)  # type: ignore[misc]
+RetryMode = Enum("RetryMode", {n.upper(): n for n in RETRY_MODES}, type=str)  # type: ignore[misc]
 ErrorFormat = Enum("ErrorFormat", {n.upper(): n for n in ERROR_FORMATS}, type=str)  # type: ignore[misc]
 
 
@@ -41,6 +45,10 @@ class CommonOptions:
     error_format: str = "text"
     debug: bool = False
     emulator: bool = False
+    max_attempts: Optional[int] = None
+    retry_mode: Optional[str] = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
 
     def aws_settings(self) -> Any:
         from bedrock_profile_cli.aws import AwsSettings
@@ -50,6 +58,10 @@ class CommonOptions:
             region=self.region,
             endpoint_url=None if self.emulator else self.endpoint_url,
             emulator=self.emulator,
+            max_attempts=self.max_attempts,
+            retry_mode=self.retry_mode,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
         )
 
     def output_format(self) -> str:
@@ -178,6 +190,43 @@ COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
         ),
     ),
     (
+        "max_attempts",
+        Optional[int],
+        typer.Option(
+            None,
+            "--max-attempts",
+            min=1,
+            metavar="N",
+            help="Attempts per request, retries included (default: AWS_MAX_ATTEMPTS / config, else 3).",
+            show_default=False,
+        ),
+    ),
+    (
+        "retry_mode",
+        Optional[RetryMode],
+        typer.Option(
+            None,
+            "--retry-mode",
+            case_sensitive=False,
+            help="botocore retry mode (default: AWS_RETRY_MODE / config, else standard).",
+            show_default=False,
+        ),
+    ),
+    (
+        "connect_timeout",
+        float,
+        typer.Option(
+            DEFAULT_CONNECT_TIMEOUT, "--connect-timeout", min=0.1, metavar="SECONDS", help="Connect timeout."
+        ),
+    ),
+    (
+        "read_timeout",
+        float,
+        typer.Option(
+            DEFAULT_READ_TIMEOUT, "--read-timeout", min=0.1, metavar="SECONDS", help="Read timeout."
+        ),
+    ),
+    (
         "debug",
         bool,
         typer.Option(
@@ -203,6 +252,22 @@ COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def guarded(func: F) -> F:
+    """Turn Ctrl-C and a closed stdout into our errors inside the command, before typer sees them
+    (it would exit 130 silently, or 1 for a broken pipe)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KeyboardInterrupt:
+            raise BedrockProfileError(ExitCode.INTERRUPTED, "interrupted") from None
+        except BrokenPipeError:
+            raise BedrockProfileError(ExitCode.BROKEN_PIPE, "stdout closed") from None
+
+    return wrapper  # type: ignore[return-value]
+
+
 def common_options(func: F) -> F:
     """Give a command the common options, defined once here, gathered into ``common``."""
     signature = inspect.signature(func)
@@ -224,10 +289,7 @@ def common_options(func: F) -> F:
             debuglog.enable(sys.stderr, lambda: SECRETS.values)
         if common.query is not None:
             compile_query(common.query)  # a bad expression fails before any request
-        try:
-            return func(common=common, **kwargs)
-        except KeyboardInterrupt:
-            raise BedrockProfileError(ExitCode.INTERRUPTED, "interrupted") from None
+        return guarded(func)(common=common, **kwargs)
 
     annotations = {k: v for k, v in func.__annotations__.items() if k != "common"}
     annotations.update({name: annotation for name, annotation, _ in COMMON_PARAMETERS})

@@ -8,6 +8,9 @@ ERROR_FORMAT_ENV = "BEDROCK_PROFILE_ERROR_FORMAT"
 
 OUTPUT_FORMATS = ("table", "json", "yaml", "text")
 ERROR_FORMATS = ("text", "json")
+RETRY_MODES = ("standard", "adaptive", "legacy")
+DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds; botocore's 60 s is far too long for an interactive lookup
+DEFAULT_READ_TIMEOUT = 15.0
 COLOR_MODES = ("auto", "always", "never")
 
 # name -> what it does (shown in README; the test suite checks that README names every one).

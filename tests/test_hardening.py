@@ -1,0 +1,326 @@
+"""Hardening: retries, timeouts, pipes, signals, hostile input and hostile responses, over real HTTP."""
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from bedrock_profile_cli.emulator.moto_glue import inject_fault
+from bedrock_profile_cli.errors import ExitCode
+from tests.conftest import CLI, SONNET, record, run_cli
+from tests.fakeserver import Reply, ScriptedServer
+
+PROFILE_JSON = {
+    "inferenceProfileName": "n",
+    "createdAt": "2024-08-23T19:00:00Z",
+    "inferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{SONNET}",
+    "models": [
+        {"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"}
+    ],
+    "inferenceProfileId": SONNET,
+    "status": "ACTIVE",
+    "type": "SYSTEM_DEFINED",
+}
+COMMANDS = {
+    "get": ["get", SONNET],
+    "list": ["list"],
+    "check": ["check", SONNET],
+}
+
+
+def json_reply(doc, status=200) -> Reply:
+    return Reply(status, json.dumps(doc).encode())
+
+
+# --- retries ----------------------------------------------------------------------------------------
+
+
+def test_throttled_n_times_then_200_succeeds_within_the_attempts(emulator, faults) -> None:
+    inject_fault(operation="GetInferenceProfile", status=429, code="ThrottlingException", times=3)
+    result = run_cli("get", SONNET, "--max-attempts", "4")
+    assert result.code == 0, result.err
+    assert faults.calls["GetInferenceProfile"] == 4
+
+
+@pytest.mark.parametrize("mode", ["standard", "adaptive"])
+def test_max_attempts_and_retry_mode_flags(emulator, faults, mode) -> None:
+    inject_fault(operation="GetInferenceProfile", status=500, code="InternalServerException", times=None)
+    result = run_cli("get", SONNET, "--max-attempts", "3", "--retry-mode", mode)
+    assert result.code == ExitCode.INTERNAL_SERVER
+    assert "after 3 attempts" in result.err
+    assert faults.calls["GetInferenceProfile"] == 3
+
+
+def test_retry_settings_come_from_the_aws_config_file(emulator, faults, isolated_env, monkeypatch) -> None:
+    monkeypatch.delenv("AWS_MAX_ATTEMPTS")
+    monkeypatch.delenv("AWS_RETRY_MODE")
+    (isolated_env / "aws-config").write_text("[default]\nmax_attempts = 1\nretry_mode = standard\n")
+    inject_fault(operation="GetInferenceProfile", status=429, code="ThrottlingException", times=None)
+    result = run_cli("get", SONNET)
+    assert result.code == ExitCode.THROTTLED
+    assert faults.calls["GetInferenceProfile"] == 1
+
+
+def test_default_is_standard_mode_with_three_attempts(emulator, faults, monkeypatch) -> None:
+    monkeypatch.delenv("AWS_MAX_ATTEMPTS")
+    monkeypatch.delenv("AWS_RETRY_MODE")
+    inject_fault(operation="GetInferenceProfile", status=429, code="ThrottlingException", times=None)
+    result = run_cli("get", SONNET)
+    assert result.code == ExitCode.THROTTLED and "after 3 attempts" in result.err
+    assert faults.calls["GetInferenceProfile"] == 3
+
+
+# --- timeouts and dropped connections -------------------------------------------------------------
+
+
+def test_a_silent_endpoint_ends_in_exit_10_within_the_bound() -> None:
+    with ScriptedServer([], default=Reply(delay=30, body=json.dumps(PROFILE_JSON).encode())) as server:
+        started = time.monotonic()
+        result = run_cli(
+            "get", SONNET, "--endpoint-url", server.url, "--read-timeout", "1", "--max-attempts", "2"
+        )
+        elapsed = time.monotonic() - started
+    assert result.code == ExitCode.NETWORK, result.err
+    assert "Read timeout" in result.err
+    assert elapsed < 15  # 2 attempts x 1 s + backoff + start-up, generously
+
+
+def test_connect_timeout_bounds_a_connect_that_never_completes() -> None:
+    # A loopback listener that never accepts, its backlog filled: further SYNs are dropped, so the
+    # connect itself hangs until --connect-timeout.
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = listener.getsockname()[1]
+    fillers = []
+    for _ in range(4):
+        filler = socket.socket()
+        filler.setblocking(False)
+        filler.connect_ex(("127.0.0.1", port))
+        fillers.append(filler)
+    try:
+        started = time.monotonic()
+        result = run_cli(
+            "get",
+            SONNET,
+            "--endpoint-url",
+            f"http://127.0.0.1:{port}",
+            "--connect-timeout",
+            "0.5",
+            "--read-timeout",
+            "0.5",
+            "--max-attempts",
+            "1",
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        for sock in (*fillers, listener):
+            sock.close()
+    assert result.code == ExitCode.NETWORK, result.err
+    assert "timeout" in result.err.lower()
+    assert elapsed < 10
+
+
+def test_connection_dropped_mid_response_is_exit_10() -> None:
+    class Half(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", "5000")
+            self.end_headers()
+            self.wfile.write(b'{"inferenceProfileName": "x"')
+            self.wfile.flush()
+            self.connection.shutdown(2)
+
+        def log_message(self, *a) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Half)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        result = run_cli("get", SONNET, "--endpoint-url", f"http://127.0.0.1:{httpd.server_address[1]}")
+    finally:
+        httpd.shutdown()
+    assert result.code in (ExitCode.NETWORK, ExitCode.SERVICE), result.err
+    assert "Traceback" not in result.err and result.err.count("\n") == 1
+
+
+# --- bad responses ------------------------------------------------------------------------------------
+
+
+def test_a_huge_response_is_refused_without_a_memory_spike() -> None:
+    size = 300 * 1024 * 1024
+
+    class Huge(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(size))
+            self.end_headers()
+            chunk = b" " * (1024 * 1024)
+            try:
+                for _ in range(size // len(chunk)):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
+
+        def log_message(self, *a) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import resource, subprocess, sys\n"
+                "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+                "print(p.returncode)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                "sys.stderr.write(p.stderr)\n",
+                CLI,
+                "get",
+                SONNET,
+                "--endpoint-url",
+                f"http://127.0.0.1:{httpd.server_address[1]}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        httpd.shutdown()
+    record(proc.stdout, proc.stderr)
+    code, peak_kib = (int(x) for x in proc.stdout.split())
+    assert code == ExitCode.SERVICE, proc.stderr
+    assert "more than 16 MiB" in proc.stderr
+    assert peak_kib < 200 * 1024, peak_kib  # far below the 300 MiB that was offered
+
+
+# --- signals and pipes, for every command -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["get", "list", "check", "check-wait", "emulator"])
+def test_sigint_exits_130_with_one_line(emulator, command) -> None:
+    if command == "emulator":
+        args = ["emulator"]
+    elif command == "check-wait":
+        args = ["check", "not-there-yet", "--wait", "--interval", "0.2"]
+    else:
+        inject_fault(operation="*", status=200, delay=20, times=None)
+        args = COMMANDS[command]
+    proc = subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=15)
+    record(out, err)
+    assert proc.returncode == ExitCode.INTERRUPTED, err
+    assert err.strip().splitlines()[-1] == "bedrock-profile: interrupted"
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", ["get", "list", "check"])
+def test_closed_stdout_is_quiet(emulator, command) -> None:
+    args = [*COMMANDS[command], "-o", "json"]
+    proc = subprocess.Popen([CLI, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    record(err)
+    assert proc.returncode == ExitCode.BROKEN_PIPE, err
+    assert err.strip() in ("", "✓ us.anthropic.claude-3-5-sonnet-20240620-v1:0: status ACTIVE")
+    assert "Broken pipe" not in err and "Traceback" not in err
+
+
+def test_pipe_into_head_is_quiet(emulator) -> None:
+    proc = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {CLI} list -o json --page-size 3 | head -1; echo status=$?"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    record(proc.stdout, proc.stderr)
+    assert proc.stdout.splitlines()[0] == "["
+    assert proc.stderr == ""
+
+
+# --- hostile identifiers: nothing is sent ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("identifier", "code"),
+    [
+        ("", ExitCode.USAGE),
+        (" ", ExitCode.VALIDATION),
+        ("\t", ExitCode.VALIDATION),
+        ("x" * 2049, ExitCode.VALIDATION),
+        ("../../etc/passwd", ExitCode.VALIDATION),
+        ("us.x%2Fy", ExitCode.VALIDATION),
+        ("us.x?y=1", ExitCode.VALIDATION),
+        ("us.x#frag", ExitCode.VALIDATION),
+        ("us.\u0430nthropic", ExitCode.VALIDATION),
+        ("us.x\x1b[2J", ExitCode.VALIDATION),
+        ("us.x\u202e", ExitCode.VALIDATION),
+    ],
+)
+@pytest.mark.parametrize("command", ["get", "check"])
+def test_hostile_identifiers_are_rejected_locally(emulator, faults, identifier, code, command) -> None:
+    result = run_cli(command, identifier)
+    assert result.code == code, result.err
+    assert faults.calls == {}
+    assert "\x1b[2J" not in result.err and "\u202e" not in result.err
+    assert result.err.count("\n") == 1
+
+
+# --- terminal safety of service-provided text, every command and format ----------------------------
+
+HOSTILE = {
+    **PROFILE_JSON,
+    "inferenceProfileName": "[bold red]x[/] \x1b[2J\x07",
+    "description": "\x1b]0;title\x07 \x9b31m \u202eevil [link=http://x]y[/link]",
+    "status": "ACT\x1b[5mIVE",
+    "type": "\x1b[31mSYSTEM",
+}
+BAD = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "yaml", "text"])
+@pytest.mark.parametrize("command", ["get", "list", "check"])
+def test_service_text_never_reaches_the_terminal_as_escapes(command, fmt) -> None:
+    body = {"inferenceProfileSummaries": [HOSTILE]} if command == "list" else HOSTILE
+    with ScriptedServer([], default=json_reply(body)) as server:
+        result = run_cli(*COMMANDS[command], "-o", fmt, "--endpoint-url", server.url, "--color", "never")
+    assert result.code in (0, ExitCode.CHECK_FAILED), result.err
+    for text in (result.out, result.err):
+        assert not any(ch in text for ch in BAD), repr(text)
+    if fmt == "json":
+        parsed = json.loads(result.out)
+        doc = parsed[0] if command == "list" else parsed["profile"] if command == "check" else parsed
+        assert doc["description"] == HOSTILE["description"]
+
+
+def test_markup_is_literal_in_colour_tables_too() -> None:
+    with ScriptedServer([], default=json_reply(HOSTILE)) as server:
+        result = run_cli("get", SONNET, "-o", "table", "--endpoint-url", server.url, "--color", "always")
+    assert "[bold red]x[/]" in result.out
+    assert "\x1b[2J" not in result.out and "\x1b]0;" not in result.out
+
+
+# --- secrets -------------------------------------------------------------------------------------------
+
+
+def test_debug_tracebacks_and_errors_carry_no_secret(emulator) -> None:
+    inject_fault(operation="GetInferenceProfile", status=403, code="UnrecognizedClientException", times=None)
+    result = run_cli("get", SONNET, "--debug")
+    assert result.code == ExitCode.CREDENTIALS
+    assert "Traceback" in result.err  # --debug shows it; no_secret_leaks checks it holds no secret
+    assert "FakeSessionToken" not in result.err and "fakeSecretKey" not in result.err
