@@ -1,5 +1,5 @@
 """The AWS side: sessions and clients, the GetInferenceProfile call, and botocore's errors
-translated into :class:`BedrockProfileError`.  No typer or rich here; boto3 is imported lazily."""
+translated into :class:`BedrockProfileError`.  No typer or rich here; botocore is imported lazily."""
 
 from __future__ import annotations
 
@@ -204,28 +204,34 @@ def resolve_region(
 
 
 class BedrockClients:
-    """One boto3 session and one Bedrock client per region, shared across worker threads.
+    """One session and one Bedrock client per region, shared across worker threads.
 
-    Clients are created under a lock (a boto3 session is not thread-safe); a client is."""
+    The session is botocore's, the one a boto3 Session wraps (same credential chain, config files
+    and environment): importing boto3 itself would pull in s3transfer, about 100 ms of start-up
+    that a lookup never uses.  Clients are created under a lock (a session is not thread-safe);
+    a client is thread-safe."""
 
     def __init__(self, settings: AwsSettings, *, pool_size: int = 10) -> None:
-        import boto3
+        import botocore.session
         from botocore.config import Config
 
         self.settings = settings
         try:
+            self._session = botocore.session.Session(profile=settings.profile)
             if settings.emulator:
-                self._session = boto3.session.Session(
-                    aws_access_key_id="testing",
-                    aws_secret_access_key="testing",  # noqa: S106 (the emulator's fake credentials)
-                    region_name=settings.region or EMULATOR_REGION,
-                )
-            else:
-                self._session = boto3.session.Session(profile_name=settings.profile)
+                self._session.set_credentials("testing", "testing")
+                self._session.set_config_variable("region", settings.region or EMULATOR_REGION)
+            # Fail here, with exit 9, on a profile that does not exist.
+            self._session.get_scoped_config()
         except Exception as exc:  # ProfileNotFound and other configuration errors
             raise translate(exc, profile=settings.profile) from exc
+        _only_bedrock_models(self._session)
+        if not settings.emulator:  # moto reads the same files; keep the emulator path plain
+            from bedrock_profile_cli import modelcache
+
+            modelcache.install(self._session)
         # Timestamps exactly as the AWS CLI prints them with cli_timestamp_format = iso8601.
-        self._session._session.get_component("response_parser_factory").set_parser_defaults(
+        self._session.get_component("response_parser_factory").set_parser_defaults(
             timestamp_parser=iso_timestamp
         )
         retries: dict[str, Any] = {"mode": self._retry_mode()}
@@ -249,7 +255,7 @@ class BedrockClients:
         configured = os.environ.get("AWS_RETRY_MODE")
         if not configured:
             try:
-                configured = self._session._session.get_scoped_config().get("retry_mode")
+                configured = self._session.get_scoped_config().get("retry_mode")
             except Exception:  # an unknown profile is reported where it is used
                 configured = None
         return str(configured or DEFAULT_RETRY_MODE)
@@ -258,7 +264,7 @@ class BedrockClients:
     def default_region(self) -> str | None:
         """AWS_REGION (the SDKs' standard, which botocore does not read), else botocore's own
         choice: AWS_DEFAULT_REGION, else the profile's region."""
-        region = os.environ.get("AWS_REGION") or self._session.region_name
+        region = os.environ.get("AWS_REGION") or self._session.get_config_variable("region")
         return str(region) if region else None
 
     def remember_secrets(self) -> None:
@@ -276,7 +282,7 @@ class BedrockClients:
         """The Bedrock client for ``region`` (created once; botocore clients are thread-safe)."""
         with self._lock:
             if region not in self._clients:
-                client = self._session.client(
+                client = self._session.create_client(
                     "bedrock",
                     region_name=region,
                     endpoint_url=self.settings.endpoint_url or None,
@@ -285,6 +291,15 @@ class BedrockClients:
                 _bound_responses(client)
                 self._clients[region] = client
             return self._clients[region]
+
+
+def _only_bedrock_models(session: Any) -> None:
+    """Spare botocore's loader a scan of every service's data directory (~450 folders, ~25 ms of
+    stat and listdir per run): it lists them only to check that the service it is asked to load
+    exists, and this tool only ever loads Bedrock's models."""
+    loader = session.get_component("data_loader")
+    if hasattr(loader, "list_available_services"):
+        loader.list_available_services = lambda type_name: ["bedrock"]
 
 
 def _bound_responses(client: Any, limit: int = MAX_RESPONSE_BYTES) -> None:

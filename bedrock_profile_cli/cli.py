@@ -3,7 +3,6 @@ errors become one line on stderr and an exit code."""
 
 import os
 import sys
-import traceback
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Optional
@@ -12,7 +11,14 @@ import typer
 
 from bedrock_profile_cli import __version__
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode, exit_code_table_text
-from bedrock_profile_cli.options import RUN, CommonOptions, common_options, guarded
+from bedrock_profile_cli.options import (
+    RUN,
+    CommonOptions,
+    common_options,
+    complete_choices,
+    complete_identifier,
+    guarded,
+)
 from bedrock_profile_cli.report import PROG, error_format, note, report, warn
 
 HELP = f"""Inspect Amazon Bedrock inference profiles.
@@ -34,9 +40,14 @@ app = typer.Typer(
 )
 
 IDENTIFIERS = typer.Argument(
-    ..., metavar="ID_OR_ARN", help="Inference profile IDs or ARNs.", show_default=False
+    ...,
+    metavar="ID_OR_ARN",
+    help="Inference profile IDs or ARNs.",
+    show_default=False,
+    autocompletion=complete_identifier,
 )
 PROFILE_TYPES = ("SYSTEM_DEFINED", "APPLICATION")
+TYPE_HELP_METAVAR = "SYSTEM_DEFINED|APPLICATION"
 
 
 def _emulator_server_module() -> Any:
@@ -151,7 +162,11 @@ def get(identifiers: list[str] = IDENTIFIERS, *, common: CommonOptions) -> int:
 @common_options
 def list_(
     type_: Optional[str] = typer.Option(
-        None, "--type", metavar="SYSTEM_DEFINED|APPLICATION", help="Only this type (filtered by the service)."
+        None,
+        "--type",
+        metavar=TYPE_HELP_METAVAR,
+        help="Only this type (filtered by the service).",
+        autocompletion=complete_choices(*PROFILE_TYPES),
     ),
     model: Optional[str] = typer.Option(
         None, "--model", metavar="SUBSTRING", help="Only profiles with a model ID containing this."
@@ -184,6 +199,10 @@ def list_(
             for s in summaries
             if any(model in parse_model_arn(str(m.get("modelArn", "")))[1] for m in s.get("models") or [])
         ]
+    if not model and max_items is None and not common.emulator:
+        from bedrock_profile_cli.completion import remember
+
+        remember(summaries, bedrock.default_region)  # what TAB offers for get/check
     if max_items is not None:
         summaries = summaries[:max_items]
     _emit(summaries, common, lambda console: console.print(summary_table(summaries)))
@@ -211,7 +230,11 @@ def check(
     identifiers: list[str] = IDENTIFIERS,
     status: str = typer.Option("ACTIVE", "--status", metavar="STATUS", help="Expected status."),
     type_: Optional[str] = typer.Option(
-        None, "--type", metavar="SYSTEM_DEFINED|APPLICATION", help="Expected type."
+        None,
+        "--type",
+        metavar=TYPE_HELP_METAVAR,
+        help="Expected type.",
+        autocompletion=complete_choices(*PROFILE_TYPES),
     ),
     model: list[str] = typer.Option(
         [], "--model", metavar="MODEL", help="Routes to this model (ID or ARN); repeatable."
@@ -292,6 +315,9 @@ def _say_results(results: Sequence[Any]) -> None:
 def emulator(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback by default)."),
     port: int = typer.Option(0, "--port", min=0, max=65535, help="Port to listen on; 0 picks a free one."),
+    latency: float = typer.Option(
+        0, "--latency", min=0, metavar="MS", help="Answer every request after this many milliseconds."
+    ),
 ) -> int:
     """Serve the built-in Bedrock emulator (moto with inference profiles) until Ctrl-C.
 
@@ -302,7 +328,7 @@ def emulator(
 
     module = _emulator_server_module()
     try:
-        server = module.EmulatorServer(host, port).start()
+        server = module.EmulatorServer(host, port, latency=latency / 1000).start()
     except OSError as exc:
         raise BedrockProfileError(
             ExitCode.NETWORK, f"cannot listen on {host}:{port}: {exc.strerror or exc}"
@@ -328,6 +354,8 @@ def emulator(
 
 
 def _show_traceback(exc: BaseException) -> None:
+    import traceback
+
     from bedrock_profile_cli.aws import SECRETS
     from bedrock_profile_cli.debuglog import redact
 

@@ -105,6 +105,33 @@ class RunState:
 
 RUN = RunState()
 
+
+def _complete_profile(incomplete: str) -> list[str]:
+    from bedrock_profile_cli.completion import complete_profile
+
+    return complete_profile(incomplete)
+
+
+def _complete_region(incomplete: str) -> list[str]:
+    from bedrock_profile_cli.completion import complete_region
+
+    return complete_region(incomplete)
+
+
+def complete_identifier(ctx: typer.Context, args: list[str], incomplete: str) -> list[str]:
+    """Identifiers that `list` has seen in the region named on the command line (or configured)."""
+    from bedrock_profile_cli.completion import complete_identifier as complete
+
+    return complete(ctx.params.get("region"), incomplete, ctx.params.get("identifiers") or [])
+
+
+def complete_choices(*choices: str) -> Callable[[str], list[str]]:
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.lower().startswith(incomplete.lower())]
+
+    return complete
+
+
 COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
     (
         "profile",
@@ -114,6 +141,7 @@ COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
             "--profile",
             "-p",
             metavar="NAME",
+            autocompletion=_complete_profile,
             help="AWS named profile (default: AWS_PROFILE, else default).",
             show_default=False,
         ),
@@ -126,6 +154,7 @@ COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
             "--region",
             "-r",
             metavar="REGION",
+            autocompletion=_complete_region,
             help="AWS region (default: the ARN's region, else AWS_REGION / the profile's).",
             show_default=False,
         ),

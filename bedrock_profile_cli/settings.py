@@ -24,6 +24,8 @@ ENVIRONMENT: dict[str, str] = {
     "FORCE_COLOR": "same as `CLICOLOR_FORCE`",
     "TERM": "`dumb` turns colour off (with `--color auto`)",
     "COLUMNS": "table width when stdout is not a terminal (default 80)",
+    "XDG_CACHE_HOME": "where the cache lives on Linux (default `~/.cache`): `bedrock-profile/profiles/` "
+    "(IDs that `list` saw, for TAB) and `bedrock-profile/botocore-data/` (parsed botocore models)",
     "AWS_PROFILE": "named profile when `--profile` is not given (read by botocore)",
     "AWS_REGION": "region when `--region` is not given and the identifier is not an ARN with a region",
     "AWS_DEFAULT_REGION": "as `AWS_REGION`, lower precedence",

@@ -68,6 +68,8 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.setenv("COLUMNS", "80")
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # list's completion cache
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     return tmp_path
 
 

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-HEAVY = ("boto3", "botocore", "yaml", "moto", "rich", "jmespath")
+HEAVY = ("boto3", "botocore", "yaml", "moto", "rich", "jmespath", "pydantic")
 
 
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["get", "--help"], ["emulator", "--help"]])

@@ -50,6 +50,7 @@ class FaultRegistry:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self.calls: dict[str, int] = {}
+        self.latency = 0.0  # seconds added to every answer (the served emulator's --latency)
 
     def inject(self, fault: Fault) -> None:
         with self._lock:
@@ -102,6 +103,8 @@ def _error_response(code: str, status: int, message: str) -> tuple[int, dict[str
 def _answer(
     response: Any, operation: str, work: Callable[[ProfileStore], tuple[int, dict[str, Any]]]
 ) -> tuple[int, dict[str, str], str]:
+    if FAULTS.latency:
+        time.sleep(FAULTS.latency)
     fault = FAULTS.take(operation)
     if fault is not None:
         if fault.delay:

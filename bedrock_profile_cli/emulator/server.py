@@ -16,10 +16,12 @@ class EmulatorServer:
     """moto's threaded server with the inference-profile operations, on ``host:port``
     (port 0: a free one)."""
 
-    def __init__(self, host: str = DEFAULT_HOST, port: int = 0) -> None:
+    def __init__(self, host: str = DEFAULT_HOST, port: int = 0, *, latency: float = 0.0) -> None:
         from moto.server import ThreadedMotoServer
 
         install()
+        self.latency = latency
+        self._apply_latency()
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
         self.host = host
         self.port = port
@@ -44,6 +46,13 @@ class EmulatorServer:
 
         bedrock_backends.reset()
         FAULTS.clear()
+        self._apply_latency()
+
+    def _apply_latency(self) -> None:
+        """Every inference-profile operation answers after ``latency`` seconds."""
+        from bedrock_profile_cli.emulator.moto_glue import FAULTS
+
+        FAULTS.latency = self.latency
 
     def __enter__(self) -> EmulatorServer:
         return self.start()

@@ -1,0 +1,1 @@
+complete --command bedrock-profile --no-files --arguments "(env _BEDROCK_PROFILE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=get-args _TYPER_COMPLETE_ARGS=(commandline -cp) bedrock-profile)" --condition "env _BEDROCK_PROFILE_COMPLETE=complete_fish _TYPER_COMPLETE_FISH_ACTION=is-args _TYPER_COMPLETE_ARGS=(commandline -cp) bedrock-profile"
