@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
-from bedrock_profile_cli.identifiers import parse_model_arn
+from bedrock_profile_cli.identifiers import ANY_REGION, parse_model_arn
 
-ANY_REGION = "*"  # a model ARN with no region (a global profile's) serves any commercial region
 MAX_BACKOFF_FACTOR = 8
 
 

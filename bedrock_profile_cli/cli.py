@@ -47,7 +47,17 @@ IDENTIFIERS = typer.Argument(
     autocompletion=complete_identifier,
 )
 PROFILE_TYPES = ("SYSTEM_DEFINED", "APPLICATION")
-TYPE_HELP_METAVAR = "SYSTEM_DEFINED|APPLICATION"
+
+
+def _type_option(help_text: str) -> Any:
+    """``--type SYSTEM_DEFINED|APPLICATION`` (validated by :func:`_choice`, completed from the choices)."""
+    return typer.Option(
+        None,
+        "--type",
+        metavar="|".join(PROFILE_TYPES),
+        help=help_text,
+        autocompletion=complete_choices(*PROFILE_TYPES),
+    )
 
 
 def _emulator_server_module() -> Any:
@@ -87,9 +97,10 @@ def _parse_all(identifiers: Sequence[str]) -> list[Any]:
             parsed.append(parse(raw))
         except BedrockProfileError as err:
             invalid.append(err)
-    for problem in invalid[1:]:
+    for problem in invalid:
         report(problem)
     if invalid:
+        invalid[0].reported = True  # exit with the first one's code; every line is already out
         raise invalid[0]
     return parsed
 
@@ -161,13 +172,7 @@ def get(identifiers: list[str] = IDENTIFIERS, *, common: CommonOptions) -> int:
 @app.command("list")
 @common_options
 def list_(
-    type_: Optional[str] = typer.Option(
-        None,
-        "--type",
-        metavar=TYPE_HELP_METAVAR,
-        help="Only this type (filtered by the service).",
-        autocompletion=complete_choices(*PROFILE_TYPES),
-    ),
+    type_: Optional[str] = _type_option("Only this type (filtered by the service)."),
     model: Optional[str] = typer.Option(
         None, "--model", metavar="SUBSTRING", help="Only profiles with a model ID containing this."
     ),
@@ -229,13 +234,7 @@ def _progress(label: str) -> Iterator[Any]:
 def check(
     identifiers: list[str] = IDENTIFIERS,
     status: str = typer.Option("ACTIVE", "--status", metavar="STATUS", help="Expected status."),
-    type_: Optional[str] = typer.Option(
-        None,
-        "--type",
-        metavar=TYPE_HELP_METAVAR,
-        help="Expected type.",
-        autocompletion=complete_choices(*PROFILE_TYPES),
-    ),
+    type_: Optional[str] = _type_option("Expected type."),
     model: list[str] = typer.Option(
         [], "--model", metavar="MODEL", help="Routes to this model (ID or ARN); repeatable."
     ),
@@ -284,7 +283,8 @@ def check(
         else:
             results = lookup(range(len(outcomes)))
     _say_results(results)
-    if common.output is not None or common.query is not None:
+    # The human result is on stderr; stdout carries the machine result when one is asked for.
+    if common.query is not None or (common.output or "table").lower() != "table":
         docs = [r.to_doc() for r in results]
         _emit(docs if len(docs) > 1 else docs[0], common)
     failed = [r for r in results if not r.passed]
@@ -391,7 +391,8 @@ def _main(argv: Optional[list[str]]) -> int:
             return _stdout_closed()
         if RUN.debug:
             _show_traceback(exc)
-        report(exc, argv)
+        if not exc.reported:
+            report(exc, argv)
         return int(exc.exit_code)
     except Exception as exc:
         if _is_usage_error(exc):  # click's UsageError & co. (typer may vendor click)

@@ -98,6 +98,7 @@ class BedrockProfileError(Exception):
         self.request_id = request_id
         self.identifier = identifier
         self.attempts = attempts
+        self.reported = False  # already printed by the command; main() only exits with its code
 
     def line(self) -> str:
         """The one line printed on stderr (without the program-name prefix)."""

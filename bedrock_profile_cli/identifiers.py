@@ -141,6 +141,10 @@ def parse(raw: str) -> Identifier:
     )
 
 
+# A model ARN with no region (as in a global. profile) serves any supported commercial region.
+ANY_REGION = "*"
+
+
 def parse_model_arn(arn: str) -> tuple[str | None, str]:
     """Region and model ID out of a model ARN (``arn:aws:bedrock:us-east-1::foundation-model/ID``).
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bedrock_profile_cli.identifiers import parse_model_arn
+from bedrock_profile_cli.identifiers import ANY_REGION, parse_model_arn
 from bedrock_profile_cli.textsafe import printable
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ def summary_table(summaries: Sequence[dict[str, Any]]) -> Table:
             for m in summary.get("models") or []
             if isinstance(m, dict)
         ]
-        regions = list(dict.fromkeys(region or "*" for region, _ in parsed))
+        regions = list(dict.fromkeys(region or ANY_REGION for region, _ in parsed))
         models = list(dict.fromkeys(model for _, model in parsed))
         status = summary.get("status")
         profile = Text.assemble(
@@ -256,17 +256,3 @@ def profile_tables(
             console.print(profile_table(profile, moment))
 
     return draw
-
-
-def render_profiles(
-    profiles: Sequence[dict[str, Any]],
-    fmt: str,
-    *,
-    many: bool,
-    stream: TextIO,
-    color: bool,
-    now: datetime | None = None,
-) -> None:
-    """Print ``profiles``: one object when ``many`` is false, else an array / list / one table each."""
-    document = list(profiles) if many else profiles[0]
-    render_document(document, fmt, stream=stream, color=color, table=profile_tables(profiles, now))

@@ -288,3 +288,12 @@ def test_check_through_the_console_script(emulator) -> None:
     assert ok.code == 0, ok.err
     bad = run_cli("check", NOVA, "--status", "RETIRED", "-o", "json", "-q", "passed")
     assert bad.code == ExitCode.CHECK_FAILED and bad.out == "false\n"
+
+
+def test_check_prints_nothing_on_stdout_unless_a_machine_format_is_asked(invoke, emulator) -> None:
+    assert invoke("check", NOVA).out == ""
+    assert invoke("check", NOVA, "-o", "table").out == ""
+    assert (
+        invoke("check", NOVA, "-o", "text", "-q", "[identifier, passed]").out
+        == "us.amazon.nova-pro-v1:0\ntrue\n"
+    )

@@ -114,8 +114,10 @@ def test_invalid_identifier_sends_nothing(invoke, emulator, faults) -> None:
     result = invoke("get", SONNET, "bad id", "../x")
     assert result.code == ExitCode.VALIDATION
     assert result.out == ""
-    assert len(result.err.strip().splitlines()) == 2
-    assert "character ' ' at position 4" in result.err
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 2
+    assert "bad id" in lines[0] and "character ' ' at position 4" in lines[0]
+    assert "../x" in lines[1]
     assert faults.calls.get("GetInferenceProfile", 0) == 0
 
 

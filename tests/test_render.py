@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bedrock_profile_cli.render import format_timestamp, humanize_age, render_profiles, to_json, to_yaml
+from bedrock_profile_cli.render import (
+    format_timestamp,
+    humanize_age,
+    profile_tables,
+    render_document,
+    to_json,
+    to_yaml,
+)
 from bedrock_profile_cli.terminal import use_color
 from bedrock_profile_cli.textsafe import printable
 
@@ -28,6 +35,11 @@ PROFILE = {
     "status": "ACTIVE",
     "type": "SYSTEM_DEFINED",
 }
+
+
+def render_profiles(profiles, fmt, *, many, stream, color, now) -> None:
+    document = list(profiles) if many else profiles[0]
+    render_document(document, fmt, stream=stream, color=color, table=profile_tables(profiles, now))
 
 
 def table(profile: dict, color: bool = False, width: int = 80) -> str:
