@@ -22,7 +22,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-PROG = "bedrock-profile"
+from bedrock_profile_cli.cachedir import PROG, cache_dir
+
 COMPLETE_VAR = "_BEDROCK_PROFILE_COMPLETE"
 SHELL_FILES = {
     "bash": "bedrock-profile.bash",
@@ -91,17 +92,6 @@ def complete_region(incomplete: str) -> list[str]:
 
 
 # --- identifiers, from the cache that `list` writes -----------------------------------------------
-
-
-def cache_dir() -> Path:
-    """The user's cache directory for this tool (XDG on Linux, platform conventions elsewhere)."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-        return base / PROG / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / PROG
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / PROG
 
 
 def _cache_file(account: str, region: str) -> Path:

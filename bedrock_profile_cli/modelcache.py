@@ -76,7 +76,7 @@ def install(session: Any) -> None:
     """Put the caching loader in front of ``session``'s data loader."""
     import botocore
 
-    from bedrock_profile_cli.completion import cache_dir
+    from bedrock_profile_cli.cachedir import cache_dir
 
     loader = session.get_component("data_loader")
     inner = getattr(loader, "file_loader", None)

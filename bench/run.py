@@ -23,7 +23,6 @@ import sys
 import tempfile
 import time
 import venv
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +50,8 @@ class Row:
     name: str
     a_label: str
     b_label: str
-    a: Callable[[], list[str]]
-    b: Callable[[], list[str]]
+    a: list[str]
+    b: list[str]
     target: float
     env_a: dict[str, str] = field(default_factory=dict)
     env_b: dict[str, str] = field(default_factory=dict)
@@ -185,8 +184,8 @@ def main() -> int:
                 "get-vs-aws",
                 "bedrock-profile get -o json",
                 "aws bedrock get-inference-profile",
-                lambda: get_one,
-                lambda: aws_get,
+                get_one,
+                aws_get,
                 0.65,
                 fast_env,
                 fast_env,
@@ -195,8 +194,8 @@ def main() -> int:
                 "get-vs-boto3",
                 "bedrock-profile get -o json",
                 "minimal boto3 script",
-                lambda: get_one,
-                lambda: [sys.executable, str(minimal), PROFILE_ID],
+                get_one,
+                [sys.executable, str(minimal), PROFILE_ID],
                 1.1,
                 fast_env,
                 fast_env,
@@ -205,8 +204,8 @@ def main() -> int:
                 "help",
                 "bedrock-profile --help",
                 "aws --version",
-                lambda: [ours, "--help"],
-                lambda: [aws, "--version"],
+                [ours, "--help"],
+                [aws, "--version"],
                 0.35,
                 base_env,
                 base_env,
@@ -215,8 +214,8 @@ def main() -> int:
                 "version",
                 "bedrock-profile --version",
                 "aws --version",
-                lambda: [ours, "--version"],
-                lambda: [aws, "--version"],
+                [ours, "--version"],
+                [aws, "--version"],
                 0.35,
                 base_env,
                 base_env,
@@ -225,8 +224,8 @@ def main() -> int:
                 "completion",
                 "bedrock-profile TAB (--region)",
                 "aws --version",
-                lambda: [ours],
-                lambda: [aws, "--version"],
+                [ours],
+                [aws, "--version"],
                 0.35,
                 complete,
                 base_env,
@@ -235,8 +234,8 @@ def main() -> int:
                 "get-50",
                 "get 50 IDs, 50 ms latency",
                 "get 1 ID, 50 ms latency",
-                lambda: [ours, "get", *fifty, "-o", "json"],
-                lambda: get_one,
+                [ours, "get", *fifty, "-o", "json"],
+                get_one,
                 3.0,
                 slow_env,
                 slow_env,
@@ -245,8 +244,8 @@ def main() -> int:
                 "get-50-vs-aws",
                 "get 50 IDs, 50 ms latency",
                 "50 aws invocations, 50 ms latency",
-                lambda: [ours, "get", *fifty, "-o", "json"],
-                lambda: aws_get,
+                [ours, "get", *fifty, "-o", "json"],
+                aws_get,
                 0.1,
                 slow_env,
                 slow_env,
@@ -257,8 +256,8 @@ def main() -> int:
                 "memory",
                 "peak RSS: bedrock-profile get",
                 "peak RSS: aws get-inference-profile",
-                lambda: get_one,
-                lambda: aws_get,
+                get_one,
+                aws_get,
                 1.0,
                 fast_env,
                 fast_env,
@@ -272,7 +271,7 @@ def main() -> int:
             runs = min(args.runs, row.runs) if row.runs else args.runs
             a_samples, b_samples = [], []
             for i in range(runs):  # interleaved, alternating which side goes first
-                pair = [(a_samples, row.a(), row.env_a, 1), (b_samples, row.b(), row.env_b, row.b_repeat)]
+                pair = [(a_samples, row.a, row.env_a, 1), (b_samples, row.b, row.env_b, row.b_repeat)]
                 for samples, cmd, env, repeat in pair if i % 2 == 0 else reversed(pair):
                     samples.append(measure(cmd, env, repeat))
             if row.metric == "rss":

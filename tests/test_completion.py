@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bedrock_profile_cli import completion
+from bedrock_profile_cli import cachedir, completion
 from tests.conftest import SONNET, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,14 +77,14 @@ def test_identifiers_come_from_the_cache_that_list_writes(emulator, isolated_env
 def test_cache_dir_follows_platform_conventions(monkeypatch, tmp_path) -> None:
     monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert completion.cache_dir() == tmp_path / "xdg" / "bedrock-profile"
+    assert cachedir.cache_dir() == tmp_path / "xdg" / "bedrock-profile"
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/ignored")
-    assert completion.cache_dir() == Path.home() / ".cache" / "bedrock-profile"
+    assert cachedir.cache_dir() == Path.home() / ".cache" / "bedrock-profile"
     monkeypatch.setattr(sys, "platform", "darwin")
-    assert completion.cache_dir() == Path.home() / "Library" / "Caches" / "bedrock-profile"
+    assert cachedir.cache_dir() == Path.home() / "Library" / "Caches" / "bedrock-profile"
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
-    assert completion.cache_dir() == tmp_path / "local" / "bedrock-profile" / "Cache"
+    assert cachedir.cache_dir() == tmp_path / "local" / "bedrock-profile" / "Cache"
 
 
 def test_an_unwritable_cache_never_fails_list(emulator, isolated_env, monkeypatch) -> None:

@@ -1,7 +1,6 @@
 """The installed console script in a subprocess, over real HTTP on 127.0.0.1: every exit code."""
 
 import json
-import os
 import signal
 import socket
 import subprocess
@@ -97,45 +96,23 @@ def test_local_validation_sends_nothing(emulator, faults) -> None:
     assert faults.calls.get("GetInferenceProfile", 0) == 0
 
 
-def test_no_credentials(emulator) -> None:
-    env = {k: "" for k in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")}
-    result = subprocess.run(
-        [CLI, "get", SONNET],
-        env={k: v for k, v in os.environ.items() if k not in env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    record(result.stdout, result.stderr)
-    from tests.conftest import Result
-
-    expect(
-        Result(result.returncode, result.stdout, result.stderr),
-        ExitCode.CREDENTIALS,
-        "Unable to locate credentials",
-        "hint:",
-    )
+def test_no_credentials(emulator, monkeypatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)
+    expect(run_cli("get", SONNET), ExitCode.CREDENTIALS, "Unable to locate credentials", "hint:")
 
 
 def test_unknown_profile(emulator) -> None:
     expect(run_cli("get", SONNET, "--profile", "nope"), ExitCode.CREDENTIALS, "nope", "list-profiles")
 
 
-def test_no_region(emulator) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "AWS_REGION"}
-    proc = subprocess.run(
-        [CLI, "get", SONNET], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-    from tests.conftest import Result
-
-    expect(
-        Result(proc.returncode, proc.stdout, proc.stderr), ExitCode.CREDENTIALS, "no AWS region", "--region"
-    )
+def test_no_region(emulator, monkeypatch) -> None:
+    monkeypatch.delenv("AWS_REGION")
+    expect(run_cli("get", SONNET), ExitCode.CREDENTIALS, "no AWS region", "--region")
     # ... but an ARN brings its own region
     arn = f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{SONNET}"
-    proc = subprocess.run([CLI, "get", arn], env=env, capture_output=True, text=True, timeout=60, check=False)
-    assert proc.returncode == 0, proc.stderr
+    result = run_cli("get", arn)
+    assert result.code == 0, result.err
 
 
 def test_closed_port_is_a_network_error() -> None:
