@@ -6,7 +6,9 @@ import os
 import sys
 from pathlib import Path
 
-PROG = "bedrock-profile"
+from bedrock_profile_cli.settings import PROG
+
+__all__ = ["PROG", "cache_dir"]
 
 
 def cache_dir() -> Path:

@@ -22,7 +22,7 @@ class ExitCode(IntEnum):
     VALIDATION = 6
     INTERNAL_SERVER = 7
     THROTTLED = 8
-    CREDENTIALS = 9
+    CREDENTIALS_OR_CONFIG = 9
     NETWORK = 10
     SERVICE = 11
     INTERRUPTED = 130
@@ -39,8 +39,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.VALIDATION: "ValidationException, from the service or from the local identifier check",
     ExitCode.INTERNAL_SERVER: "InternalServerException, after retries",
     ExitCode.THROTTLED: "ThrottlingException, after retries",
-    ExitCode.CREDENTIALS: "credentials or configuration: no credentials, unknown profile, no region, "
-    "expired or rejected token, bad endpoint URL, emulator extra missing",
+    ExitCode.CREDENTIALS_OR_CONFIG: "credentials or configuration: no credentials, unknown profile, "
+    "no region, expired or rejected token, bad endpoint URL, emulator extra missing",
     ExitCode.NETWORK: "network: endpoint unreachable, connect or read timeout, TLS failure",
     ExitCode.SERVICE: "any other service error, or a response that cannot be parsed",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
@@ -55,19 +55,19 @@ AWS_ERROR_EXIT_CODES: dict[str, ExitCode] = {
     "InternalServerException": ExitCode.INTERNAL_SERVER,
     "ThrottlingException": ExitCode.THROTTLED,
     # The request was signed, but the credentials behind it are not good.
-    "ExpiredToken": ExitCode.CREDENTIALS,
-    "ExpiredTokenException": ExitCode.CREDENTIALS,
-    "RequestExpired": ExitCode.CREDENTIALS,
-    "UnrecognizedClientException": ExitCode.CREDENTIALS,
-    "InvalidClientTokenId": ExitCode.CREDENTIALS,
-    "InvalidAccessKeyId": ExitCode.CREDENTIALS,
-    "InvalidSignatureException": ExitCode.CREDENTIALS,
-    "SignatureDoesNotMatch": ExitCode.CREDENTIALS,
-    "IncompleteSignature": ExitCode.CREDENTIALS,
-    "IncompleteSignatureException": ExitCode.CREDENTIALS,
-    "MissingAuthenticationToken": ExitCode.CREDENTIALS,
-    "MissingAuthenticationTokenException": ExitCode.CREDENTIALS,
-    "AuthFailure": ExitCode.CREDENTIALS,
+    "ExpiredToken": ExitCode.CREDENTIALS_OR_CONFIG,
+    "ExpiredTokenException": ExitCode.CREDENTIALS_OR_CONFIG,
+    "RequestExpired": ExitCode.CREDENTIALS_OR_CONFIG,
+    "UnrecognizedClientException": ExitCode.CREDENTIALS_OR_CONFIG,
+    "InvalidClientTokenId": ExitCode.CREDENTIALS_OR_CONFIG,
+    "InvalidAccessKeyId": ExitCode.CREDENTIALS_OR_CONFIG,
+    "InvalidSignatureException": ExitCode.CREDENTIALS_OR_CONFIG,
+    "SignatureDoesNotMatch": ExitCode.CREDENTIALS_OR_CONFIG,
+    "IncompleteSignature": ExitCode.CREDENTIALS_OR_CONFIG,
+    "IncompleteSignatureException": ExitCode.CREDENTIALS_OR_CONFIG,
+    "MissingAuthenticationToken": ExitCode.CREDENTIALS_OR_CONFIG,
+    "MissingAuthenticationTokenException": ExitCode.CREDENTIALS_OR_CONFIG,
+    "AuthFailure": ExitCode.CREDENTIALS_OR_CONFIG,
 }
 
 
@@ -89,6 +89,7 @@ class BedrockProfileError(Exception):
         request_id: str | None = None,
         identifier: str | None = None,
         attempts: int | None = None,
+        operation: str | None = None,
     ) -> None:
         super().__init__(message)
         self.exit_code = exit_code
@@ -98,6 +99,7 @@ class BedrockProfileError(Exception):
         self.request_id = request_id
         self.identifier = identifier
         self.attempts = attempts
+        self.operation = operation  # the AWS operation that failed, when one did
         self.reported = False  # already printed by the command; main() only exits with its code
 
     def line(self) -> str:
@@ -118,6 +120,20 @@ class BedrockProfileError(Exception):
         if self.hint:
             parts.append(f"; hint: {self.hint}")
         return printable("".join(parts))
+
+    def to_doc(self) -> dict[str, object]:
+        """The error as ``--error-format json`` prints it (one object per line)."""
+        return {
+            "level": "error",
+            "exitCode": int(self.exit_code),
+            "exitName": ExitCode(self.exit_code).name,
+            "awsCode": self.aws_code,
+            "message": self.message,
+            "requestId": self.request_id,
+            "identifier": self.identifier,
+            "attempts": self.attempts,
+            "hint": self.hint,
+        }
 
 
 def exit_code_table_markdown() -> str:

@@ -7,6 +7,7 @@ whole string.  Nothing here imports botocore: it runs before any request, on eve
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
@@ -156,3 +157,11 @@ def parse_model_arn(arn: str) -> tuple[str | None, str]:
     region, resource = fields[3], fields[5]
     _, slash, model_id = resource.partition("/")
     return (region or None), (model_id if slash and model_id else resource)
+
+
+def model_arns(document: Mapping[str, object]) -> list[str]:
+    """The ``modelArn`` of each entry in a profile's (or summary's) ``models``; odd entries skipped."""
+    models = document.get("models")
+    if not isinstance(models, list):
+        return []
+    return [str(m["modelArn"]) for m in models if isinstance(m, dict) and "modelArn" in m]

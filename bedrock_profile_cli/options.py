@@ -1,17 +1,23 @@
-"""The options every AWS-facing command accepts after its name, defined once, and the state of
-the run that ``main()`` reads once they are parsed."""
+"""How commands get their options: the common options every AWS-facing command accepts (defined
+once), the one mechanism for choice options, and the decorators that hand a command its
+:class:`~bedrock_profile_cli.context.RunContext`.
+
+Every choice option is case-insensitive (the value arrives in its canonical spelling), is checked
+before any request, is completed by the shell, and lists its choices in ``--help``.
+"""
+
+from __future__ import annotations
 
 import functools
 import inspect
-import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
-from typing import Any, Optional, TypeVar
+from typing import Any, Optional, TypeVar, cast
 
 import typer
 
+from bedrock_profile_cli.context import CommonOptions, RunContext
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+from bedrock_profile_cli.output.formats import FORMATS
 from bedrock_profile_cli.settings import (
     COLOR_MODES,
     DEFAULT_CONNECT_TIMEOUT,
@@ -20,90 +26,39 @@ from bedrock_profile_cli.settings import (
     ERROR_FORMAT_ENV,
     ERROR_FORMATS,
     OUTPUT_ENV,
-    OUTPUT_FORMATS,
     RETRY_MODES,
+    env_choice,
+    env_flag,
 )
 
-OutputFormat = Enum("OutputFormat", {n.upper(): n for n in OUTPUT_FORMATS}, type=str)  # type: ignore[misc]
-ColorMode = Enum("ColorMode", {n.upper(): n for n in COLOR_MODES}, type=str)  # type: ignore[misc]
-RetryMode = Enum("RetryMode", {n.upper(): n for n in RETRY_MODES}, type=str)  # type: ignore[misc]
-ErrorFormat = Enum("ErrorFormat", {n.upper(): n for n in ERROR_FORMATS}, type=str)  # type: ignore[misc]
+R = TypeVar("R")
 
 
-def _value(choice: Any) -> Any:
-    return choice.value if isinstance(choice, Enum) else choice
+def choice(default: Optional[str], *names: str, choices: tuple[str, ...], help: str) -> Any:
+    """A choice option: any case accepted, canonical spelling delivered, completed, listed in help.
 
+    (``Any``, as ``typer.Option`` itself: Typer's idiom puts the option where the default goes.)"""
 
-@dataclass
-class CommonOptions:
-    profile: Optional[str] = None
-    region: Optional[str] = None
-    endpoint_url: Optional[str] = None
-    output: Optional[str] = None
-    query: Optional[str] = None
-    color: str = "auto"
-    error_format: str = "text"
-    debug: bool = False
-    emulator: bool = False
-    max_attempts: Optional[int] = None
-    retry_mode: Optional[str] = None
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
-    read_timeout: float = DEFAULT_READ_TIMEOUT
+    def canonical(value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        for known in choices:
+            if known.lower() == value.lower():
+                return known
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
 
-    def aws_settings(self) -> Any:
-        from bedrock_profile_cli.aws import AwsSettings
+    def complete(incomplete: str) -> list[str]:
+        return [c for c in choices if c.lower().startswith(incomplete.lower())]
 
-        return AwsSettings(
-            profile=None if self.emulator else self.profile,
-            region=self.region,
-            endpoint_url=None if self.emulator else self.endpoint_url,
-            emulator=self.emulator,
-            max_attempts=self.max_attempts,
-            retry_mode=self.retry_mode,
-            connect_timeout=self.connect_timeout,
-            read_timeout=self.read_timeout,
-        )
-
-    def output_format(self) -> str:
-        from bedrock_profile_cli.terminal import default_output
-
-        return (self.output or default_output(sys.stdout)).lower()
-
-    def stdout_color(self) -> bool:
-        from bedrock_profile_cli.terminal import use_color
-
-        return use_color(self.color, sys.stdout)
-
-    def apply_query(self, document: Any) -> Any:
-        if self.query is None:
-            return document
-        return compile_query(self.query).search(document)
-
-
-def compile_query(expression: str) -> Any:
-    """A compiled JMESPath expression; an invalid one is a usage error with the parser's message."""
-    import jmespath
-    from jmespath.exceptions import JMESPathError
-
-    try:
-        return jmespath.compile(expression)
-    except JMESPathError as exc:
-        message = " ".join(str(exc).split())
-        raise BedrockProfileError(ExitCode.USAGE, f"invalid --query: {message}") from exc
-
-
-@dataclass
-class RunState:
-    """What ``main()`` needs to know about the run once options are parsed."""
-
-    common: Optional[CommonOptions] = None
-
-    @property
-    def debug(self) -> bool:
-        return bool(self.common and self.common.debug)
-
-
-RUN = RunState()
+    return typer.Option(
+        default,
+        *names,
+        metavar="[" + "|".join(choices) + "]",
+        callback=canonical,
+        autocompletion=complete,
+        help=help,
+        show_default=default is not None,
+    )
 
 
 def _complete_profile(incomplete: str) -> list[str]:
@@ -125,14 +80,16 @@ def complete_identifier(ctx: typer.Context, args: list[str], incomplete: str) ->
     return complete(ctx.params.get("region"), incomplete, ctx.params.get("identifiers") or [])
 
 
-def complete_choices(*choices: str) -> Callable[[str], list[str]]:
-    def complete(incomplete: str) -> list[str]:
-        return [c for c in choices if c.lower().startswith(incomplete.lower())]
+IDENTIFIERS = typer.Argument(
+    ...,
+    metavar="ID_OR_ARN",
+    help="Inference profile IDs or ARNs.",
+    show_default=False,
+    autocompletion=complete_identifier,
+)
 
-    return complete
-
-
-COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
+# (parameter name, annotation, option); gathered into CommonOptions by with_common_options.
+COMMON_PARAMETERS: tuple[tuple[str, object, object], ...] = (
     (
         "profile",
         Optional[str],
@@ -172,16 +129,13 @@ COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
     ),
     (
         "output",
-        Optional[OutputFormat],
-        typer.Option(
+        Optional[str],
+        choice(
             None,
             "--output",
             "-o",
-            envvar=OUTPUT_ENV,
-            case_sensitive=False,
-            help=f"Output format [default: table on a terminal, else json; env {OUTPUT_ENV}].",
-            show_default=False,
-            show_envvar=False,
+            choices=FORMATS,
+            help=f"Output format [default: {OUTPUT_ENV}, else table on a terminal and json otherwise].",
         ),
     ),
     (
@@ -198,24 +152,24 @@ COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
     ),
     (
         "color",
-        ColorMode,
-        typer.Option(
+        str,
+        choice(
             "auto",
             "--color",
+            choices=COLOR_MODES,
             help="Colour: auto honours NO_COLOR, CLICOLOR_FORCE/FORCE_COLOR, TERM=dumb "
             "and whether the stream is a terminal.",
         ),
     ),
     (
         "error_format",
-        ErrorFormat,
-        typer.Option(
-            "text",
+        Optional[str],
+        choice(
+            None,
             "--error-format",
-            envvar=ERROR_FORMAT_ENV,
-            case_sensitive=False,
-            help=f"Errors on stderr as text lines or one JSON object per line (env {ERROR_FORMAT_ENV}).",
-            show_envvar=False,
+            choices=ERROR_FORMATS,
+            help=f"Errors on stderr as text lines or one JSON object per line [default: {ERROR_FORMAT_ENV}, "
+            "else text].",
         ),
     ),
     (
@@ -232,13 +186,12 @@ COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
     ),
     (
         "retry_mode",
-        Optional[RetryMode],
-        typer.Option(
+        Optional[str],
+        choice(
             None,
             "--retry-mode",
-            case_sensitive=False,
+            choices=RETRY_MODES,
             help="botocore retry mode (default: AWS_RETRY_MODE / config, else standard).",
-            show_default=False,
         ),
     ),
     (
@@ -270,58 +223,91 @@ COMMON_PARAMETERS: tuple[tuple[str, Any, Any], ...] = (
         typer.Option(
             False,
             "--emulator",
-            envvar=EMULATOR_ENV,
             help="Answer from the built-in emulator, in process: no AWS account needed "
             f"(needs the 'emulator' extra; env {EMULATOR_ENV}=1).",
-            show_envvar=False,
         ),
     ),
 )
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def guarded(func: F) -> F:
-    """Turn Ctrl-C and a closed stdout into our errors inside the command, before typer sees them
-    (it would exit 130 silently, or 1 for a broken pipe)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except KeyboardInterrupt:
-            raise BedrockProfileError(ExitCode.INTERRUPTED, "interrupted") from None
-        except BrokenPipeError:
-            raise BedrockProfileError(ExitCode.BROKEN_PIPE, "stdout closed") from None
-
-    return wrapper  # type: ignore[return-value]
+_COMMON_NAMES = tuple(name for name, _, _ in COMMON_PARAMETERS)
+_CONTEXT_PARAMETER = "typer_context"
 
 
-def common_options(func: F) -> F:
-    """Give a command the common options, defined once here, gathered into ``common``."""
+def _run_of(ctx: typer.Context) -> RunContext:
+    run = ctx.find_root().obj
+    if not isinstance(run, RunContext):  # the app is always started by cli.main(), which sets it
+        raise TypeError("the command was started without a RunContext")
+    return run
+
+
+def _with_parameters(
+    func: Callable[..., R],
+    extra: list[tuple[str, object, object]],
+    body: Callable[[RunContext, dict[str, object]], R],
+) -> Callable[..., R]:
+    """``func``'s signature minus its ``run`` parameter, plus the click context and ``extra``."""
     signature = inspect.signature(func)
-    names = [name for name, _, _ in COMMON_PARAMETERS]
-    parameters = [p for p in signature.parameters.values() if p.name != "common"]
-    parameters += [
-        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=annotation)
-        for name, annotation, info in COMMON_PARAMETERS
+    kept = [p for p in signature.parameters.values() if p.name != "run"]
+    parameters = [
+        inspect.Parameter(
+            _CONTEXT_PARAMETER, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context
+        ),
+        *kept,
+        *(
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=info, annotation=annotation)
+            for name, annotation, info in extra
+        ),
     ]
 
     @functools.wraps(func)
-    def wrapper(**kwargs: Any) -> Any:
-        common = CommonOptions(**{name: _value(kwargs.pop(name)) for name in names})
-        RUN.common = common
-        if common.debug:
-            from bedrock_profile_cli import debuglog
-            from bedrock_profile_cli.aws import SECRETS
+    def wrapper(**kwargs: object) -> R:
+        ctx = cast(typer.Context, kwargs.pop(_CONTEXT_PARAMETER))
+        return body(_run_of(ctx), kwargs)
 
-            debuglog.enable(sys.stderr, lambda: SECRETS.values)
-        if common.query is not None:
-            compile_query(common.query)  # a bad expression fails before any request
-        return guarded(func)(common=common, **kwargs)
-
-    annotations = {k: v for k, v in func.__annotations__.items() if k != "common"}
-    annotations.update({name: annotation for name, annotation, _ in COMMON_PARAMETERS})
+    annotations = {k: v for k, v in func.__annotations__.items() if k != "run"}
+    annotations[_CONTEXT_PARAMETER] = typer.Context
+    annotations.update({name: annotation for name, annotation, _ in extra})
     wrapper.__annotations__ = annotations
     wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-    return wrapper  # type: ignore[return-value]
+    return wrapper
+
+
+def _signals_as_errors(call: Callable[[], R]) -> R:
+    """Ctrl-C and a closed stdout become our errors inside the command, before click sees them
+    (it would print a blank line and abort, or exit 1 for a broken pipe)."""
+    try:
+        return call()
+    except KeyboardInterrupt:
+        raise BedrockProfileError(ExitCode.INTERRUPTED, "interrupted") from None
+    except BrokenPipeError:
+        raise BedrockProfileError(ExitCode.BROKEN_PIPE, "stdout closed") from None
+
+
+def with_run(func: Callable[..., R]) -> Callable[..., R]:
+    """For a command without the common options: it receives the run as ``run``."""
+    return _with_parameters(func, [], lambda run, kwargs: _signals_as_errors(lambda: func(run, **kwargs)))
+
+
+def with_common_options(func: Callable[..., R]) -> Callable[..., R]:
+    """Give a command the common options, gathered into ``run.options``; it receives ``run``."""
+
+    def body(run: RunContext, kwargs: dict[str, object]) -> R:
+        values = {name: kwargs.pop(name) for name in _COMMON_NAMES}
+        common = CommonOptions(**values)  # type: ignore[arg-type]
+        # Environment defaults, matched as the flags are (any case; a bad value is exit 2).
+        common.error_format = str(
+            values["error_format"] or env_choice(run.env, ERROR_FORMAT_ENV, ERROR_FORMATS) or "text"
+        )
+        common.emulator = bool(values["emulator"]) or env_flag(run.env, EMULATOR_ENV)
+        env_choice(run.env, OUTPUT_ENV, FORMATS)  # a bad default format fails before any request
+        run.options = common
+        if common.debug:
+            from bedrock_profile_cli import debuglog
+
+            debuglog.enable(run.stderr, lambda: run.secrets)
+        if common.query is not None:
+            from bedrock_profile_cli.output.query import compile_query
+
+            compile_query(common.query)  # a bad expression fails before any request
+        return _signals_as_errors(lambda: func(run, **kwargs))
+
+    return _with_parameters(func, list(COMMON_PARAMETERS), body)

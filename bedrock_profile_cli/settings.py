@@ -1,24 +1,37 @@
-"""Environment variables the tool reads: defined once here; README and the tests check against it."""
+"""The program's name, its environment variables, the choices its options accept, and defaults.
+
+Defined once here: README, ``--help`` and the tests read from (or are checked against) this module.
+Nothing here imports anything heavy: it is read on every run, ``--help`` and TAB included.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+
+PROG = "bedrock-profile"
 
 OUTPUT_ENV = "BEDROCK_PROFILE_OUTPUT"
 EMULATOR_ENV = "BEDROCK_PROFILE_EMULATOR"
 ERROR_FORMAT_ENV = "BEDROCK_PROFILE_ERROR_FORMAT"
 
-OUTPUT_FORMATS = ("table", "json", "yaml", "text")
+# Choices, each in its canonical spelling: every option accepts any case and gets this one.
 ERROR_FORMATS = ("text", "json")
 RETRY_MODES = ("standard", "adaptive", "legacy")
+COLOR_MODES = ("auto", "always", "never")
+# botocore's Bedrock model: InferenceProfileType and InferenceProfileStatus (a test compares).
+PROFILE_TYPES = ("SYSTEM_DEFINED", "APPLICATION")
+PROFILE_STATUSES = ("ACTIVE",)
+
 DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds; botocore's 60 s is far too long for an interactive lookup
 DEFAULT_READ_TIMEOUT = 15.0
-COLOR_MODES = ("auto", "always", "never")
 
-# name -> what it does (shown in README; the test suite checks that README names every one).
+# name -> what it does (shown in README; the test suite checks that README carries this table).
 ENVIRONMENT: dict[str, str] = {
     OUTPUT_ENV: "default for `--output` (`table`, `json`, `yaml` or `text`) when the flag is not given",
     ERROR_FORMAT_ENV: "default for `--error-format` (`text` or `json`)",
     "GITHUB_ACTIONS": "`true`: `check` also prints failures as `::error` workflow commands (annotations)",
-    EMULATOR_ENV: "`1`/`true` acts as `--emulator`: answer from the built-in emulator, no AWS account",
+    EMULATOR_ENV: "`1`/`true`/`yes`/`on` acts as `--emulator` (`0`/`false`/`no`/`off` or empty: not): "
+    "answer from the built-in emulator, no AWS account",
     "NO_COLOR": "non-empty: no colour (with `--color auto`)",
     "CLICOLOR_FORCE": "non-empty and not `0`: colour even when not a terminal (with `--color auto`)",
     "FORCE_COLOR": "same as `CLICOLOR_FORCE`",
@@ -39,10 +52,39 @@ ENVIRONMENT: dict[str, str] = {
     "AWS_RETRY_MODE": "`legacy`, `standard` or `adaptive` (read by botocore)",
 }
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"", "0", "false", "no", "off"})
 
-def truthy(value: str | None) -> bool:
-    """How the tool reads an on/off environment variable."""
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+def env_flag(env: Mapping[str, str], name: str) -> bool:
+    """An on/off environment variable; a value that is neither is a usage error, not silently off."""
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+
+    raise BedrockProfileError(
+        ExitCode.USAGE,
+        f"{name}={env.get(name)!r} is not an on/off value",
+        hint=f"use one of {', '.join(sorted(_TRUE))} or {', '.join(sorted(_FALSE - {''}))}",
+    )
+
+
+def env_choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str | None:
+    """An environment variable that stands for an option's choice, matched as the option matches."""
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    for choice in choices:
+        if choice.lower() == value.lower():
+            return choice
+    from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+
+    raise BedrockProfileError(
+        ExitCode.USAGE, f"{name}={value!r} is not one of {', '.join(choices)}", hint=f"unset {name} or fix it"
+    )
 
 
 def environment_table_markdown() -> str:

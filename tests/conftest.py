@@ -3,10 +3,14 @@ and a served emulator on 127.0.0.1 for the wire tests."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +18,7 @@ from typing import Any
 import pytest
 
 from bedrock_profile_cli.cli import main
+from bedrock_profile_cli.context import CommonOptions, RunContext
 from bedrock_profile_cli.emulator.moto_glue import FAULTS
 from bedrock_profile_cli.emulator.server import EmulatorServer
 
@@ -111,21 +116,54 @@ def record(*texts: str) -> None:
     _SEEN_OUTPUT.extend(texts)
 
 
+class Stream(io.StringIO):
+    """An in-memory stream that says it is UTF-8, as a terminal's or pipe's would."""
+
+    encoding = "utf-8"
+
+
 @pytest.fixture
 def invoke(capsys: pytest.CaptureFixture[str]) -> Any:
-    """Run the CLI in process through main(), the real error boundary."""
+    """Run the CLI in process through main(), the real error boundary, with a RunContext of its
+    own streams and environment (click's --help text, written by click itself, comes via capsys)."""
 
-    def run(*args: str) -> Result:
-        code = main(list(args))
+    def run(*args: str, env: dict[str, str] | None = None) -> Result:
+        out, err = Stream(), Stream()
+        context = RunContext(stdout=out, stderr=err, env={**os.environ, **(env or {})})
+        code = main(list(args), context)
         captured = capsys.readouterr()
-        record(captured.out, captured.err)
-        return Result(code, captured.out, captured.err)
+        result = Result(code, captured.out + out.getvalue(), captured.err + err.getvalue())
+        record(result.out, result.err)
+        return result
 
     return run
 
 
+def render_output(
+    document: object, kind: str, fmt: str, *, color: bool = False, columns: int = 80, now: Any = None
+) -> str:
+    """What the output layer writes for ``document`` of record kind ``kind`` in format ``fmt``."""
+    from bedrock_profile_cli.output import emit
+
+    out = Stream()
+    context = RunContext(
+        stdout=out,
+        stderr=Stream(),
+        env={"COLUMNS": str(columns)},
+        options=CommonOptions(output=fmt, color="always" if color else "never"),
+    )
+    emit(context, document, kind, now=now)
+    return out.getvalue()
+
+
+def default_signals() -> None:
+    """In a child, before exec: Ctrl-C handled as a terminal would, even when pytest itself was
+    started with SIGINT ignored (a background job of a script, as some CI runners start it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, **kw: Any) -> Result:
-    """Run the installed console script in a subprocess."""
+    """Run the installed console script in a subprocess, to completion (killed on timeout)."""
     proc = subprocess.run(
         [CLI, *args],
         env={**os.environ, **(env or {})},
@@ -133,7 +171,66 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, 
         text=True,
         timeout=timeout,
         check=False,
+        preexec_fn=default_signals,
         **kw,
     )
     record(proc.stdout, proc.stderr)
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+class Spawned:
+    """A background process the test drives; ``finish`` collects its outcome (recorded for the
+    secret-leak check)."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        self.proc = proc
+
+    def finish(self, timeout: float = 15) -> Result:
+        for name in ("stdout", "stderr"):
+            stream = getattr(self.proc, name)
+            if stream is not None and stream.closed:  # the test closed it on purpose
+                setattr(self.proc, name, None)
+        out, err = self.proc.communicate(timeout=timeout)
+        record(out or "", err or "")
+        return Result(self.proc.returncode, out or "", err or "")
+
+    def interrupt(self) -> Result:
+        self.proc.send_signal(signal.SIGINT)
+        return self.finish()
+
+
+@pytest.fixture
+def spawn() -> Iterator[Callable[..., Spawned]]:
+    """Start the console script (``spawn("get", ID)``) or any command (``spawn(cmd=[...])``) in the
+    background.  Every process started is killed at teardown, on every path, so none outlives its
+    test."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(
+        *args: str, cmd: list[str] | None = None, env: dict[str, str] | None = None, **kw: Any
+    ) -> Spawned:
+        options: dict[str, Any] = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, **kw}
+        proc = subprocess.Popen(
+            cmd or [CLI, *args],
+            env={**os.environ, **(env or {})},
+            preexec_fn=default_signals,
+            **options,
+        )
+        started.append(proc)
+        return Spawned(proc)
+
+    yield start
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        with contextlib.suppress(subprocess.TimeoutExpired, ValueError, OSError):
+            proc.communicate(timeout=10)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 15, what: str = "condition") -> None:
+    """Poll ``condition`` until it is true; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        time.sleep(0.02)

@@ -7,7 +7,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bedrock_profile_cli.check import (
+from bedrock_profile_cli.emulator.backend import InferenceProfile
+from bedrock_profile_cli.emulator.moto_glue import inject_fault, store_for
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+from bedrock_profile_cli.expectations import (
     CheckResult,
     Clock,
     Expectations,
@@ -15,9 +18,6 @@ from bedrock_profile_cli.check import (
     github_annotation,
     wait_until,
 )
-from bedrock_profile_cli.emulator.backend import InferenceProfile
-from bedrock_profile_cli.emulator.moto_glue import inject_fault, store_for
-from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from tests.conftest import SONNET, run_cli
 
 NOVA = "us.amazon.nova-pro-v1:0"
@@ -45,7 +45,8 @@ def test_every_expectation_passing() -> None:
             in_regions=("us-west-2", "us-east-1"),
         ),
     )
-    assert result.passed and result.exit_code == ExitCode.OK
+    assert result.passed
+    assert result.exit_code == ExitCode.OK
     assert [e.name for e in result.expectations] == ["status", "type", "model", "model", "region", "region"]
 
 
@@ -67,7 +68,8 @@ def test_every_expectation_passing() -> None:
 )
 def test_each_expectation_failing_says_expected_and_got(expect: Expectations, message: str) -> None:
     result = evaluate(NOVA, PROFILE, expect)
-    assert not result.passed and result.exit_code == ExitCode.CHECK_FAILED
+    assert not result.passed
+    assert result.exit_code == ExitCode.CHECK_FAILED
     assert any(message in failure for failure in result.failures())
 
 
@@ -118,7 +120,8 @@ def test_wait_times_out_with_what_was_last_seen() -> None:
     results = wait_until(
         lambda idx: [CheckResult("x", error=_not_found())], 1, timeout=12, interval=5, clock=clock
     )
-    assert results[0].timed_out and results[0].exit_code == ExitCode.CHECK_FAILED
+    assert results[0].timed_out
+    assert results[0].exit_code == ExitCode.CHECK_FAILED
     assert results[0].failures() == ["not found", "timed out waiting"]
     assert sum(clock.sleeps) == pytest.approx(12)
 
@@ -140,7 +143,8 @@ def test_other_lookup_errors_end_the_wait_with_their_own_code() -> None:
     denied = BedrockProfileError(ExitCode.ACCESS_DENIED, "no", aws_code="AccessDeniedException")
     clock = FakeClock()
     results = wait_until(lambda idx: [CheckResult("x", error=denied)], 1, timeout=60, interval=5, clock=clock)
-    assert results[0].exit_code == ExitCode.ACCESS_DENIED and clock.sleeps == []
+    assert results[0].exit_code == ExitCode.ACCESS_DENIED
+    assert clock.sleeps == []
 
 
 def test_wait_polls_only_what_is_still_pending() -> None:
@@ -156,7 +160,8 @@ def test_wait_polls_only_what_is_still_pending() -> None:
         ]
 
     results = wait_until(lookup, 2, timeout=60, interval=1, clock=FakeClock())
-    assert calls == [[0, 1], [1]] and all(r.passed for r in results)
+    assert calls == [[0, 1], [1]]
+    assert all(r.passed for r in results)
 
 
 def test_github_annotation_escapes_workflow_command_data() -> None:
@@ -198,7 +203,8 @@ def test_check_failure_is_3_with_expected_and_got(invoke, emulator) -> None:
 
 def test_check_lookup_errors_keep_their_codes(invoke, emulator) -> None:
     result = invoke("check", "missing-profile")
-    assert result.code == ExitCode.NOT_FOUND and "ResourceNotFoundException" in result.err
+    assert result.code == ExitCode.NOT_FOUND
+    assert "ResourceNotFoundException" in result.err
     inject_fault(operation="GetInferenceProfile", status=403, code="AccessDeniedException", times=None)
     assert invoke("check", NOVA).code == ExitCode.ACCESS_DENIED
 
@@ -213,14 +219,16 @@ def test_check_json_result_on_stdout(invoke, emulator) -> None:
     assert result.code == ExitCode.CHECK_FAILED
     docs = json.loads(result.out)
     assert [d["identifier"] for d in docs] == [NOVA, "missing-one"]
-    assert docs[0]["passed"] is False and docs[0]["profile"]["inferenceProfileId"] == NOVA
+    assert docs[0]["passed"] is False
+    assert docs[0]["profile"]["inferenceProfileId"] == NOVA
     assert docs[0]["expectations"][1] == {
         "name": "type",
         "expected": "APPLICATION",
         "actual": "SYSTEM_DEFINED",
         "passed": False,
     }
-    assert docs[1]["error"]["exitCode"] == 4 and docs[1]["profile"] is None
+    assert docs[1]["error"]["exitCode"] == 4
+    assert docs[1]["profile"] is None
 
 
 def test_check_wait_succeeds_when_the_profile_appears_mid_wait(invoke, emulator) -> None:
@@ -286,8 +294,36 @@ def test_github_annotations_only_under_github_actions(invoke, emulator, monkeypa
 def test_check_through_the_console_script(emulator) -> None:
     ok = run_cli("check", NOVA, "--in-region", "us-east-2")
     assert ok.code == 0, ok.err
-    bad = run_cli("check", NOVA, "--status", "RETIRED", "-o", "json", "-q", "passed")
-    assert bad.code == ExitCode.CHECK_FAILED and bad.out == "false\n"
+    bad = run_cli("check", NOVA, "--type", "application", "-o", "json", "-q", "passed")
+    assert bad.code == ExitCode.CHECK_FAILED, bad.err
+    assert bad.out == "false\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "canonical"),
+    [
+        (["--status", "active"], "status ACTIVE"),
+        (["--type", "system_defined"], "type SYSTEM_DEFINED"),
+        (["--color", "NEVER"], "status ACTIVE"),
+        (["-o", "JSON"], "status ACTIVE"),
+        (["--error-format", "Text"], "status ACTIVE"),
+        (["--retry-mode", "STANDARD"], "status ACTIVE"),
+    ],
+)
+def test_every_choice_option_takes_any_case(invoke, emulator, args, canonical) -> None:
+    result = invoke("check", NOVA, *args)
+    assert result.code == 0, result.err
+    assert canonical in result.err
+
+
+@pytest.mark.parametrize("option", ["--status", "--type", "--color", "-o", "--error-format", "--retry-mode"])
+def test_every_choice_option_refuses_an_unknown_value_before_any_request(
+    invoke, emulator, faults, option
+) -> None:
+    result = invoke("check", NOVA, option, "bogus")
+    assert result.code == ExitCode.USAGE
+    assert "'bogus' is not one of" in result.err
+    assert faults.calls == {}
 
 
 def test_check_prints_nothing_on_stdout_unless_a_machine_format_is_asked(invoke, emulator) -> None:

@@ -17,7 +17,8 @@ def test_version_and_help(invoke) -> None:
     assert invoke("--version").out == f"bedrock-profile {__version__}\n"
     help_text = invoke("--help").out
     for line in exit_code_table_text().splitlines():
-        assert line.split()[0] in help_text and line.split()[1] in help_text
+        assert line.split()[0] in help_text
+        assert line.split()[1] in help_text
     get_help = invoke("get", "--help").out
     for flag in ("--profile", "--region", "--endpoint-url", "--output", "--color", "--debug", "--emulator"):
         assert flag in get_help
@@ -38,12 +39,15 @@ def test_output_env_sets_the_default_and_flag_wins(invoke, emulator, monkeypatch
     assert yaml.safe_load(invoke("get", SONNET).out)["inferenceProfileId"] == SONNET
     assert json.loads(invoke("get", SONNET, "-o", "json").out)["status"] == "ACTIVE"
     table = invoke("get", SONNET, "--output", "table").out
-    assert "│ Status" in table and "ACTIVE" in table and "\x1b" not in table
+    assert "│ Status" in table
+    assert "ACTIVE" in table
+    assert "\x1b" not in table
 
 
 def test_bad_output_value_is_a_usage_error(invoke, emulator, monkeypatch) -> None:
     result = invoke("get", SONNET, "-o", "xml")
-    assert result.code == ExitCode.USAGE and "xml" in result.err
+    assert result.code == ExitCode.USAGE
+    assert "xml" in result.err
     monkeypatch.setenv("BEDROCK_PROFILE_OUTPUT", "xml")
     assert invoke("get", SONNET).code == ExitCode.USAGE
 
@@ -75,7 +79,8 @@ def test_explicit_region_wins_over_the_arn_with_a_warning(invoke, emulator) -> N
     result = invoke("get", arn, "--region", "us-east-1")
     assert result.code == ExitCode.NOT_FOUND
     warnings = [line for line in result.err.splitlines() if "warning" in line]
-    assert len(warnings) == 1 and "differs from the ARN's region eu-west-1" in warnings[0]
+    assert len(warnings) == 1
+    assert "differs from the ARN's region eu-west-1" in warnings[0]
 
 
 def test_several_identifiers_print_in_order_and_failures_go_to_stderr(invoke, emulator) -> None:
@@ -86,7 +91,8 @@ def test_several_identifiers_print_in_order_and_failures_go_to_stderr(invoke, em
     assert [d["inferenceProfileId"] for d in docs] == ["us.amazon.nova-pro-v1:0", SONNET]
     errors = result.err.strip().splitlines()
     assert len(errors) == 2
-    assert "does-not-exist" in errors[0] and "also-missing" in errors[1]
+    assert "does-not-exist" in errors[0]
+    assert "also-missing" in errors[1]
 
 
 def test_exit_code_is_the_first_failure_in_argument_order(invoke, emulator) -> None:
@@ -107,7 +113,8 @@ def test_several_yaml_is_a_list_and_tables_one_each(invoke, emulator) -> None:
 
 def test_all_failed_with_several_prints_an_empty_array(invoke, emulator) -> None:
     result = invoke("get", "missing-a", "missing-b")
-    assert result.code == ExitCode.NOT_FOUND and json.loads(result.out) == []
+    assert result.code == ExitCode.NOT_FOUND
+    assert json.loads(result.out) == []
 
 
 def test_invalid_identifier_sends_nothing(invoke, emulator, faults) -> None:
@@ -116,14 +123,16 @@ def test_invalid_identifier_sends_nothing(invoke, emulator, faults) -> None:
     assert result.out == ""
     lines = result.err.strip().splitlines()
     assert len(lines) == 2
-    assert "bad id" in lines[0] and "character ' ' at position 4" in lines[0]
+    assert "bad id" in lines[0]
+    assert "character ' ' at position 4" in lines[0]
     assert "../x" in lines[1]
     assert faults.calls.get("GetInferenceProfile", 0) == 0
 
 
 def test_empty_identifier_is_a_usage_error(invoke, emulator, faults) -> None:
     result = invoke("get", "")
-    assert result.code == ExitCode.USAGE and "empty" in result.err
+    assert result.code == ExitCode.USAGE
+    assert "empty" in result.err
     assert faults.calls.get("GetInferenceProfile", 0) == 0
 
 
@@ -156,27 +165,29 @@ def test_error_lines_colour_only_when_asked(invoke, emulator) -> None:
 
 
 def test_internal_error_is_one_line_and_traceback_only_with_debug(invoke, emulator, monkeypatch) -> None:
-    import bedrock_profile_cli.render as render
+    import bedrock_profile_cli.output as output
 
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(render, "render_document", boom)
+    monkeypatch.setattr(output, "emit", boom)
     result = invoke("get", SONNET)
     assert result.code == ExitCode.INTERNAL
-    assert result.err.count("\n") == 1 and "internal error: RuntimeError: kaboom" in result.err
+    assert result.err.count("\n") == 1
+    assert "internal error: RuntimeError: kaboom" in result.err
     debug = invoke("get", SONNET, "--debug")
     assert debug.code == ExitCode.INTERNAL
-    assert "Traceback (most recent call last)" in debug.err and "kaboom" in debug.err
+    assert "Traceback (most recent call last)" in debug.err
+    assert "kaboom" in debug.err
 
 
 def test_ctrl_c_inside_a_command_is_130_with_one_line(invoke, emulator, monkeypatch) -> None:
-    import bedrock_profile_cli.aws as aws
+    import bedrock_profile_cli.aws.operations as operations
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(aws, "get_profiles", interrupted)
+    monkeypatch.setattr(operations, "get_profiles", interrupted)
     result = invoke("get", SONNET)
     assert result.code == ExitCode.INTERRUPTED
     assert result.err == "bedrock-profile: interrupted\n"
@@ -187,6 +198,6 @@ def test_emulator_without_moto_says_how_to_install(invoke, monkeypatch) -> None:
 
     monkeypatch.setitem(sys.modules, "moto", None)  # import moto -> ImportError
     result = invoke("get", "--emulator", SONNET)
-    assert result.code == ExitCode.CREDENTIALS
+    assert result.code == ExitCode.CREDENTIALS_OR_CONFIG
     assert "pip install 'bedrock-profile[emulator]'" in result.err
-    assert invoke("emulator").code == ExitCode.CREDENTIALS
+    assert invoke("emulator").code == ExitCode.CREDENTIALS_OR_CONFIG

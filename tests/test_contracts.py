@@ -65,8 +65,41 @@ def test_error_line_is_one_safe_line() -> None:
         hint="wait",
     )
     line = err.line()
-    assert "\n" not in line and "\x1b" not in line
+    assert "\n" not in line
+    assert "\x1b" not in line
     assert (
         line
         == "x: ThrottlingException: Rate exceeded\\x0a\\x1b[2Jagain (after 3 attempts, request ID req-1); hint: wait"
     )
+
+
+def test_profile_types_and_statuses_are_botocores() -> None:
+    import botocore.session
+
+    from bedrock_profile_cli.settings import PROFILE_STATUSES, PROFILE_TYPES
+
+    model = botocore.session.get_session().get_service_model("bedrock")
+    assert set(PROFILE_TYPES) == set(model.shape_for("InferenceProfileType").enum)
+    assert set(PROFILE_STATUSES) == set(model.shape_for("InferenceProfileStatus").enum)
+
+
+def test_architecture_section_names_only_modules_that_exist() -> None:
+    import re
+
+    section = README.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+    package = ROOT / "bedrock_profile_cli"
+    named = set(re.findall(r"([a-z_]+(?:/[a-z_<>]+)?\.py)", section))
+    assert named, "the section names no module"
+    existing = {str(path.relative_to(package)) for path in package.rglob("*.py")}
+    basenames = {path.name for path in package.rglob("*.py")}
+    for name in named:
+        if "<" in name:  # commands/<name>.py: the pattern, not a file
+            continue
+        assert name in existing or name in basenames or (ROOT / name).exists(), name
+
+
+def test_every_registered_command_is_documented() -> None:
+    from bedrock_profile_cli.commands import COMMANDS
+
+    for module in COMMANDS:
+        assert f"`bedrock-profile {module.NAME}" in README, module.NAME

@@ -64,13 +64,15 @@ def test_get_unknown_and_invalid(store: ProfileStore) -> None:
 
 def test_create_from_foundation_model_and_system_profile(store: ProfileStore) -> None:
     app = store.create("my-app", {"copyFrom": FM}, description="team x")
-    assert app.type == "APPLICATION" and app.models == [FM]
+    assert app.type == "APPLICATION"
+    assert app.models == [FM]
     assert app.arn == f"arn:aws:bedrock:us-east-1:{ACCOUNT}:application-inference-profile/{app.profile_id}"
     assert len(app.profile_id) == 12
     system = store.get("us.anthropic.claude-3-haiku-20240307-v1:0")
     copy = store.create("cross-region", {"copyFrom": system.arn})
     assert copy.models == system.models
-    assert store.get(copy.arn) is copy and store.get(copy.profile_id) is copy
+    assert store.get(copy.arn) is copy
+    assert store.get(copy.profile_id) is copy
 
 
 def test_create_validation_conflict_and_idempotency(store: ProfileStore) -> None:
@@ -88,7 +90,8 @@ def test_create_validation_conflict_and_idempotency(store: ProfileStore) -> None
 def test_list_pages_and_type_filter(store: ProfileStore) -> None:
     app = store.create("mine", {"copyFrom": FM})
     unfiltered, _ = store.list_profiles(max_results=1000)
-    assert unfiltered and all(p.type == "SYSTEM_DEFINED" for p in unfiltered)  # as the real service
+    assert unfiltered
+    assert all(p.type == "SYSTEM_DEFINED" for p in unfiltered)
     assert [p.profile_id for p in store.list_profiles(type_equals="APPLICATION")[0]] == [app.profile_id]
     seen, token = [], None
     while True:
@@ -139,7 +142,8 @@ def test_boto3_round_trip_over_http(bedrock) -> None:
     arn = created["inferenceProfileArn"]
     assert created["status"] == "ACTIVE"
     got = bedrock.get_inference_profile(inferenceProfileIdentifier=arn)
-    assert got["type"] == "APPLICATION" and got["models"] == [{"modelArn": FM}]
+    assert got["type"] == "APPLICATION"
+    assert got["models"] == [{"modelArn": FM}]
     assert got["createdAt"].tzinfo is not None
     by_id = bedrock.get_inference_profile(inferenceProfileIdentifier=got["inferenceProfileId"])
     assert by_id["inferenceProfileArn"] == arn

@@ -35,7 +35,8 @@ def test_arn_parts_are_split() -> None:
 
 def test_id_has_no_region() -> None:
     ident = parse("us.anthropic.claude-3-5-sonnet-20240620-v1:0")
-    assert not ident.is_arn and ident.region is None
+    assert not ident.is_arn
+    assert ident.region is None
     assert ident.profile_id == ident.raw
 
 

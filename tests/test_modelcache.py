@@ -3,7 +3,7 @@ from pathlib import Path
 
 from botocore.loaders import JSONFileLoader, create_loader
 
-from bedrock_profile_cli.modelcache import CachingFileLoader
+from bedrock_profile_cli.botocore_cache import CachingFileLoader
 
 
 class Counting(JSONFileLoader):

@@ -1,7 +1,6 @@
 """Property-based tests: identifiers from the service's own pattern, arbitrary strings, and arbitrary
 response documents of the GetInferenceProfile output shape."""
 
-import io
 import json
 from datetime import datetime, timezone
 
@@ -11,14 +10,8 @@ from hypothesis import strategies as st
 
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.identifiers import SERVICE_PATTERN, parse
-from bedrock_profile_cli.render import (
-    profile_tables,
-    render_document,
-    summary_table,
-    to_json,
-    to_text,
-    to_yaml,
-)
+from bedrock_profile_cli.output.formats import to_json, to_text, to_yaml
+from tests.conftest import render_output
 
 UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e")
 
@@ -43,7 +36,8 @@ def test_arbitrary_strings_never_crash_local_validation(raw: str) -> None:
     except BedrockProfileError as err:
         assert err.exit_code in (ExitCode.USAGE, ExitCode.VALIDATION)
         line = err.line()
-        assert "\n" not in line and not any(ch in line for ch in UNSAFE)
+        assert "\n" not in line
+        assert not any(ch in line for ch in UNSAFE)
 
 
 @given(st.text(max_size=60))
@@ -81,12 +75,8 @@ def test_any_document_of_the_output_shape_renders_in_every_format(docs) -> None:
     for rendered in (to_json(docs), to_yaml(docs), to_text(docs)):
         assert not any(ch in rendered for ch in UNSAFE)
     for color in (False, True):
-        stream = io.StringIO()
-        render_document(docs, "table", stream=stream, color=color, table=profile_tables(docs))
-        render_document(
-            docs, "table", stream=stream, color=color, table=lambda c: c.print(summary_table(docs))
-        )
-        text = stream.getvalue()
+        text = render_output(docs, "profile", "table", color=color)
+        text += render_output(docs, "profile-summaries", "table", color=color)
         assert not any(ch in text for ch in ("\x07", "\x9b", "\u202e"))
         if not color:
             assert "\x1b" not in text

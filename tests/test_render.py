@@ -6,16 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bedrock_profile_cli.render import (
-    format_timestamp,
-    humanize_age,
-    profile_tables,
-    render_document,
-    to_json,
-    to_yaml,
-)
+from bedrock_profile_cli.output.formats import to_json, to_yaml
+from bedrock_profile_cli.output.tables import format_timestamp, humanize_age
 from bedrock_profile_cli.terminal import use_color
 from bedrock_profile_cli.textsafe import printable
+from tests.conftest import render_output
 
 NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=timezone.utc)
 GOLDEN = Path(__file__).parent / "golden"
@@ -37,17 +32,14 @@ PROFILE = {
 }
 
 
-def render_profiles(profiles, fmt, *, many, stream, color, now) -> None:
+def render_profiles(profiles, fmt, *, many, stream, color, now, columns=80) -> None:
     document = list(profiles) if many else profiles[0]
-    render_document(document, fmt, stream=stream, color=color, table=profile_tables(profiles, now))
+    stream.write(render_output(document, "profile", fmt, color=color, columns=columns, now=now))
 
 
 def table(profile: dict, color: bool = False, width: int = 80) -> str:
     stream = io.StringIO()
-    import os
-
-    os.environ["COLUMNS"] = str(width)
-    render_profiles([profile], "table", many=False, stream=stream, color=color, now=NOW)
+    render_profiles([profile], "table", many=False, stream=stream, color=color, now=NOW, columns=width)
     return stream.getvalue()
 
 
@@ -62,9 +54,11 @@ def test_table_matches_golden_output() -> None:
 def test_table_at_80_columns_wraps_ids_and_never_truncates() -> None:
     text = table(PROFILE)
     assert all(len(line) <= 80 for line in text.splitlines())
-    assert "…" not in text and "..." not in text
+    assert "…" not in text
+    assert "..." not in text
     assert PROFILE["inferenceProfileArn"] in squashed(text)
-    assert "us-west-2" in text and "anthropic.claude-3-5-sonnet-20240620-v1:0" in text
+    assert "us-west-2" in text
+    assert "anthropic.claude-3-5-sonnet-20240620-v1:0" in text
 
 
 def test_table_at_40_columns_still_keeps_the_whole_arn() -> None:
@@ -98,7 +92,10 @@ def test_markup_and_escapes_from_the_service_are_data() -> None:
     for color in (False, True):
         text = table(hostile, color=color)
         assert "[bold red]x[/]" in text
-        assert "\x1b[2J" not in text and "\x07" not in text and "\u202e" not in text and "\x9b" not in text
+        assert "\x1b[2J" not in text
+        assert "\x07" not in text
+        assert "\u202e" not in text
+        assert "\x9b" not in text
         assert "\\x1b[2J" in text
     for rendered in (to_json(hostile), to_yaml(hostile)):
         assert not any(ch in rendered for ch in "\x1b\x07\u202e\x9b")
@@ -116,8 +113,10 @@ def test_unknown_enums_and_absent_optional_fields_render() -> None:
         "type": "FUTURE_TYPE",
     }
     text = table(minimal)
-    assert "SOMETHING_NEW" in text and "FUTURE_TYPE" in text
-    assert "Created" not in text and "Description" not in text
+    assert "SOMETHING_NEW" in text
+    assert "FUTURE_TYPE" in text
+    assert "Created" not in text
+    assert "Description" not in text
     assert json.loads(to_json(minimal)) == minimal
     empty_models = {**minimal, "models": []}
     assert "Models (0)" in table(empty_models)

@@ -12,7 +12,6 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
 
 from bedrock_profile_cli.emulator.catalog import system_profiles
 from bedrock_profile_cli.identifiers import SERVICE_PATTERN
@@ -64,9 +63,9 @@ class InferenceProfile:
     description: str | None = None
     status: str = "ACTIVE"
 
-    def to_api(self) -> dict[str, Any]:
+    def to_api(self) -> dict[str, object]:
         """As GetInferenceProfile returns it, in the service model's member order."""
-        doc: dict[str, Any] = {"inferenceProfileName": self.name}
+        doc: dict[str, object] = {"inferenceProfileName": self.name}
         if self.description is not None:
             doc["description"] = self.description
         doc["createdAt"] = _wire_time(self.created_at)
@@ -169,7 +168,7 @@ class ProfileStore:
     def create(
         self,
         name: str | None,
-        model_source: dict[str, Any] | None,
+        model_source: dict[str, object] | None,
         description: str | None = None,
         tags: list[dict[str, str]] | None = None,
         client_request_token: str | None = None,
@@ -184,7 +183,7 @@ class ProfileStore:
             ):
                 raise invalid("description must be 1-200 characters of the allowed pattern.")
             source = (model_source or {}).get("copyFrom")
-            if not source or len(source) > 2048 or not SOURCE_RE.fullmatch(source):
+            if not isinstance(source, str) or len(source) > 2048 or not SOURCE_RE.fullmatch(source):
                 raise invalid("modelSource.copyFrom must be a foundation model or inference profile ARN.")
             models = self._models_from(source)
             if any(p.name == name for p in self.profiles.values()):

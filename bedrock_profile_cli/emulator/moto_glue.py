@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 from urllib.parse import unquote
 
 from bedrock_profile_cli.emulator.backend import ProfileStore, ServiceError
@@ -77,21 +77,32 @@ class FaultRegistry:
 FAULTS = FaultRegistry()
 
 
-def inject_fault(**kwargs: Any) -> None:
+def inject_fault(**kwargs: object) -> None:
     """Shorthand for ``FAULTS.inject(Fault(**kwargs))``."""
-    FAULTS.inject(Fault(**kwargs))
+    FAULTS.inject(Fault(**kwargs))  # type: ignore[arg-type]
 
 
-def store_for(backend: Any) -> ProfileStore:
+class MotoResponse(Protocol):
+    """What the operations read of moto's BedrockResponse (one request)."""
+
+    path: str
+    querystring: dict[str, list[str]]
+    body: str | bytes | None
+
+    @property
+    def bedrock_backend(self) -> object: ...
+
+
+def store_for(backend: object) -> ProfileStore:
     """The profile store of one moto Bedrock backend (one account in one region), made on first use."""
     store: ProfileStore | None = getattr(backend, "_inference_profiles", None)
     if store is None:
         store = ProfileStore(
-            account_id=backend.account_id,
-            region=backend.region_name,
+            account_id=str(getattr(backend, "account_id")),  # noqa: B009
+            region=str(getattr(backend, "region_name")),  # noqa: B009
             partition=getattr(backend, "partition", "aws"),
         )
-        backend._inference_profiles = store
+        setattr(backend, "_inference_profiles", store)  # noqa: B010
     return store
 
 
@@ -101,7 +112,7 @@ def _error_response(code: str, status: int, message: str) -> tuple[int, dict[str
 
 
 def _answer(
-    response: Any, operation: str, work: Callable[[ProfileStore], tuple[int, dict[str, Any]]]
+    response: MotoResponse, operation: str, work: Callable[[ProfileStore], tuple[int, dict[str, object]]]
 ) -> tuple[int, dict[str, str], str]:
     if FAULTS.latency:
         time.sleep(FAULTS.latency)
@@ -124,25 +135,25 @@ def _identifier_from_path(path: str) -> str:
     return unquote(path.split("/inference-profiles/", 1)[1].split("?", 1)[0])
 
 
-def _query(response: Any, name: str) -> str | None:
+def _query(response: MotoResponse, name: str) -> str | None:
     values = response.querystring.get(name)
     return str(values[0]) if values else None
 
 
-def _get(self: Any) -> tuple[int, dict[str, str], str]:
+def _get(self: MotoResponse) -> tuple[int, dict[str, str], str]:
     ident = _identifier_from_path(self.path)
     return _answer(self, "GetInferenceProfile", lambda store: (200, store.get(ident).to_api()))
 
 
-def _list(self: Any) -> tuple[int, dict[str, str], str]:
-    def work(store: ProfileStore) -> tuple[int, dict[str, Any]]:
+def _list(self: MotoResponse) -> tuple[int, dict[str, str], str]:
+    def work(store: ProfileStore) -> tuple[int, dict[str, object]]:
         raw_max = _query(self, "maxResults")
         try:
             max_results = int(raw_max) if raw_max is not None else None
         except ValueError:
             raise ServiceError("ValidationException", 400, "maxResults must be a number.") from None
         page, token = store.list_profiles(max_results, _query(self, "nextToken"), _query(self, "type"))
-        doc: dict[str, Any] = {"inferenceProfileSummaries": [p.to_api() for p in page]}
+        doc: dict[str, object] = {"inferenceProfileSummaries": [p.to_api() for p in page]}
         if token:
             doc["nextToken"] = token
         return 200, doc
@@ -150,8 +161,8 @@ def _list(self: Any) -> tuple[int, dict[str, str], str]:
     return _answer(self, "ListInferenceProfiles", work)
 
 
-def _create(self: Any) -> tuple[int, dict[str, str], str]:
-    def work(store: ProfileStore) -> tuple[int, dict[str, Any]]:
+def _create(self: MotoResponse) -> tuple[int, dict[str, str], str]:
+    def work(store: ProfileStore) -> tuple[int, dict[str, object]]:
         params = json.loads(self.body or "{}")
         profile = store.create(
             name=params.get("inferenceProfileName"),
@@ -165,10 +176,10 @@ def _create(self: Any) -> tuple[int, dict[str, str], str]:
     return _answer(self, "CreateInferenceProfile", work)
 
 
-def _delete(self: Any) -> tuple[int, dict[str, str], str]:
+def _delete(self: MotoResponse) -> tuple[int, dict[str, str], str]:
     ident = _identifier_from_path(self.path)
 
-    def work(store: ProfileStore) -> tuple[int, dict[str, Any]]:
+    def work(store: ProfileStore) -> tuple[int, dict[str, object]]:
         store.delete(ident)
         return 200, {}
 
@@ -183,7 +194,7 @@ def install() -> None:
     patch(BedrockResponse, BedrockBackend)
 
 
-def patch(response_cls: Any, backend_cls: Any) -> None:
+def patch(response_cls: type, backend_cls: type) -> None:
     """Add the operations to ``response_cls`` and profile ARNs to ``backend_cls``'s tagging."""
     with _install_lock:
         if getattr(response_cls, _MARK, False):
@@ -194,23 +205,21 @@ def patch(response_cls: Any, backend_cls: Any) -> None:
                 f"this moto already implements {', '.join(present)}; refusing to patch over it "
                 "(pin moto to a release without them, or drop the emulator's patch)"
             )
-        response_cls.get_inference_profile = _get
-        response_cls.list_inference_profiles = _list
-        response_cls.create_inference_profile = _create
-        response_cls.delete_inference_profile = _delete
+        for name, method in zip(OPERATIONS, (_get, _list, _create, _delete), strict=True):
+            setattr(response_cls, name, method)
 
         _route_tags_to_store(backend_cls)
         setattr(response_cls, _MARK, True)
 
 
-def _route_tags_to_store(backend_cls: Any) -> None:
+def _route_tags_to_store(backend_cls: type) -> None:
     """Tag operations on an inference profile ARN go to the profile store; others stay moto's."""
     originals = {
         name: getattr(backend_cls, name)
         for name in ("tag_resource", "untag_resource", "list_tags_for_resource")
     }
 
-    def owns(backend: Any, arn: str) -> bool:
+    def owns(backend: object, arn: str) -> bool:
         return arn in store_for(backend).arns()
 
     def moto_error(err: ServiceError) -> Exception:
@@ -220,26 +229,28 @@ def _route_tags_to_store(backend_cls: Any) -> None:
         error.code = err.status
         return error
 
-    def tag_resource(backend: Any, resource_arn: str, tags: list[dict[str, str]]) -> None:
+    def tag_resource(backend: object, resource_arn: str, tags: list[dict[str, str]]) -> None:
         if not owns(backend, resource_arn):
-            return originals["tag_resource"](backend, resource_arn, tags)  # type: ignore[no-any-return]
+            originals["tag_resource"](backend, resource_arn, tags)
+            return None
         try:
             store_for(backend).tag(resource_arn, tags)
         except ServiceError as err:
             raise moto_error(err) from err
         return None
 
-    def untag_resource(backend: Any, resource_arn: str, tag_keys: list[str]) -> None:
+    def untag_resource(backend: object, resource_arn: str, tag_keys: list[str]) -> None:
         if not owns(backend, resource_arn):
-            return originals["untag_resource"](backend, resource_arn, tag_keys)  # type: ignore[no-any-return]
+            originals["untag_resource"](backend, resource_arn, tag_keys)
+            return None
         store_for(backend).untag(resource_arn, tag_keys)
         return None
 
-    def list_tags_for_resource(backend: Any, resource_arn: str) -> list[dict[str, str]]:
+    def list_tags_for_resource(backend: object, resource_arn: str) -> list[dict[str, str]]:
         if not owns(backend, resource_arn):
-            return originals["list_tags_for_resource"](backend, resource_arn)  # type: ignore[no-any-return]
+            tags: list[dict[str, str]] = originals["list_tags_for_resource"](backend, resource_arn)
+            return tags
         return store_for(backend).list_tags(resource_arn)
 
-    backend_cls.tag_resource = tag_resource
-    backend_cls.untag_resource = untag_resource
-    backend_cls.list_tags_for_resource = list_tags_for_resource
+    for method in (tag_resource, untag_resource, list_tags_for_resource):
+        setattr(backend_cls, method.__name__, method)

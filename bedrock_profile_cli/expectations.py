@@ -9,10 +9,9 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
-from bedrock_profile_cli.identifiers import ANY_REGION, parse_model_arn
+from bedrock_profile_cli.identifiers import ANY_REGION, model_arns, parse_model_arn
 
 MAX_BACKOFF_FACTOR = 8
 
@@ -29,23 +28,23 @@ class Expectations:
 class ExpectationResult:
     name: str
     expected: str
-    actual: Any
+    actual: object
     passed: bool
 
-    def to_doc(self) -> dict[str, Any]:
+    def to_doc(self) -> dict[str, object]:
         return {"name": self.name, "expected": self.expected, "actual": self.actual, "passed": self.passed}
 
     def describe_failure(self) -> str:
         actual = self.actual
         if isinstance(actual, list):
-            actual = "[" + ", ".join(actual) + "]" if actual else "none"
+            actual = "[" + ", ".join(str(a) for a in actual) + "]" if actual else "none"
         return f"expected {self.name} {self.expected}, got {actual}"
 
 
 @dataclass
 class CheckResult:
     identifier: str
-    profile: dict[str, Any] | None = None
+    profile: dict[str, object] | None = None
     error: BedrockProfileError | None = None
     expectations: list[ExpectationResult] = field(default_factory=list)
     timed_out: bool = False
@@ -70,8 +69,8 @@ class CheckResult:
             found.append("timed out waiting")
         return found
 
-    def to_doc(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {
+    def to_doc(self) -> dict[str, object]:
+        doc: dict[str, object] = {
             "identifier": self.identifier,
             "passed": self.passed,
             "expectations": [e.to_doc() for e in self.expectations],
@@ -94,9 +93,9 @@ def _model_matches(wanted: str, model_arn: str) -> bool:
     return parse_model_arn(model_arn)[1] == wanted
 
 
-def evaluate(identifier: str, profile: dict[str, Any], expect: Expectations) -> CheckResult:
+def evaluate(identifier: str, profile: dict[str, object], expect: Expectations) -> CheckResult:
     """Every expectation checked against one profile document."""
-    arns = [str(m.get("modelArn", "")) for m in profile.get("models") or [] if isinstance(m, dict)]
+    arns = model_arns(profile)
     model_ids = [parse_model_arn(arn)[1] for arn in arns]
     regions = [parse_model_arn(arn)[0] or ANY_REGION for arn in arns]
     results = [
@@ -118,7 +117,10 @@ def evaluate(identifier: str, profile: dict[str, Any], expect: Expectations) -> 
 
 
 def from_lookup(
-    identifier: str, profile: dict[str, Any] | None, error: BedrockProfileError | None, expect: Expectations
+    identifier: str,
+    profile: dict[str, object] | None,
+    error: BedrockProfileError | None,
+    expect: Expectations,
 ) -> CheckResult:
     if profile is not None:
         return evaluate(identifier, profile, expect)

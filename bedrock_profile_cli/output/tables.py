@@ -1,78 +1,24 @@
-"""Rendering: a profile (or several) as JSON, YAML or a rich table.
+"""Tables for people: one renderer per record kind (registered in :mod:`.kinds`).
 
-JSON and YAML carry exactly what the API returned; the table is for people.  Text that came from the
-service is data: it goes into rich as ``Text`` (never markup) with control characters made visible.
+Text that came from the service is data: it goes into rich as ``Text`` (never markup) with control
+characters made visible.  rich is imported only when a table is drawn.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from bedrock_profile_cli.identifiers import ANY_REGION, parse_model_arn
+from bedrock_profile_cli.identifiers import ANY_REGION, model_arns, parse_model_arn
 from bedrock_profile_cli.textsafe import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
 ACTIVE = "ACTIVE"
-
-
-def to_json(document: Any) -> str:
-    """Indented JSON.  Every non-ASCII or control character is written as a ``\\uXXXX`` escape, so
-    no service-provided text can act on a terminal; it parses to exactly the same data."""
-    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
-
-
-def to_yaml(document: Any) -> str:
-    """Block-style YAML from the same data.  Safe dump, ASCII only: any control or non-ASCII
-    character is written as an escape inside a double-quoted scalar."""
-    import yaml
-
-    text: str = yaml.safe_dump(
-        document, sort_keys=False, default_flow_style=False, allow_unicode=False, width=10_000
-    )
-    return text
-
-
-def _text_cell(value: Any) -> str:
-    if isinstance(value, str):
-        return printable(value)
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-
-
-def _text_row(value: Any) -> str:
-    if isinstance(value, list):
-        return "\t".join(_text_cell(v) for v in value)
-    if isinstance(value, dict):
-        return "\t".join(_text_cell(v) for v in value.values())
-    return _text_cell(value)
-
-
-def to_text(document: Any) -> str:
-    """For shell: a string raw (no quotes), a number, boolean or null as JSON writes it; a list one
-    row per item; an object one ``key<TAB>value`` row per key.  A row of a list or object is its
-    values joined by tabs; a value that is itself a list or object is compact JSON.  Control
-    characters (tabs and newlines included) in strings are shown as escapes, so rows stay rows."""
-    if document is None:
-        return ""
-    if isinstance(document, list):
-        rows = [_text_row(item) for item in document]
-    elif isinstance(document, dict):
-        rows = [f"{printable(str(key))}\t{_text_cell(value)}" for key, value in document.items()]
-    else:
-        rows = [_text_cell(document)]
-    return "".join(row + "\n" for row in rows)
-
-
-def is_scalar_or_scalars(document: Any) -> bool:
-    scalar = (str, int, float, bool, type(None))
-    return isinstance(document, scalar) or (
-        isinstance(document, list) and all(isinstance(item, scalar) for item in document)
-    )
 
 
 def _plural(n: int, unit: str) -> str:
@@ -102,7 +48,7 @@ def humanize_age(then: datetime, now: datetime) -> str:
     return f"in {text}" if future else f"{text} ago"
 
 
-def format_timestamp(value: Any, now: datetime) -> str:
+def format_timestamp(value: object, now: datetime) -> str:
     """An ISO timestamp as '2024-08-23 18:36:02 UTC (3 months ago)'; anything else as it is."""
     if not isinstance(value, str):
         return printable(str(value))
@@ -116,20 +62,20 @@ def format_timestamp(value: Any, now: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC ({humanize_age(moment, now)})"
 
 
-def _text(value: Any, style: str = "") -> Any:
+def _text(value: object, style: str = "") -> Text:
     from rich.text import Text
 
     return Text(printable("" if value is None else str(value)), style=style)
 
 
-def _lines(values: Sequence[str]) -> Any:
+def _lines(values: Sequence[str]) -> Text:
     """One line per value, each made safe on its own."""
     from rich.text import Text
 
     return Text("\n").join(_text(v) for v in values) if values else _text("-")
 
 
-def _models_table(models: Sequence[Any]) -> Table:
+def _models_table(models: Sequence[object]) -> Table:
     from rich import box
     from rich.table import Table
 
@@ -137,13 +83,13 @@ def _models_table(models: Sequence[Any]) -> Table:
     table.add_column("Region", no_wrap=True, style="cyan")
     table.add_column("Model ID", overflow="fold")
     for model in models:
-        arn = model.get("modelArn", "") if isinstance(model, dict) else str(model)
+        arn = model.get("modelArn", "") if isinstance(model, dict) else model
         region, model_id = parse_model_arn(str(arn))
         table.add_row(_text(region or "-"), _text(model_id))
     return table
 
 
-def profile_table(profile: dict[str, Any], now: datetime) -> Table:
+def profile_table(profile: Mapping[str, object], now: datetime) -> Table:
     """One inference profile as a two-column table; IDs and ARNs wrap, never truncate."""
     from rich import box
     from rich.table import Table
@@ -163,17 +109,27 @@ def profile_table(profile: dict[str, Any], now: datetime) -> Table:
     for key, label in (("createdAt", "Created"), ("updatedAt", "Updated")):
         if key in profile:
             table.add_row(label, _text(format_timestamp(profile[key], now)))
-    models = profile.get("models") or []
+    models = profile.get("models")
+    models = models if isinstance(models, list) else []
     table.add_row(f"Models ({len(models)})", _models_table(models) if models else _text("-"))
     return table
 
 
-def make_console(stream: TextIO, color: bool) -> Console:
-    """A rich console for ``stream``: no markup, no guessing highlights, colour only if asked."""
+def make_console(stream: TextIO, color: bool, width: int | None = None) -> Console:
+    """A rich console for ``stream``: no markup, no guessing highlights, colour only if asked.
+
+    A closed pipe is reported as the BrokenPipeError it is (the error boundary makes it exit 141,
+    quietly); rich's own reaction is to exit 1."""
     from rich.console import Console
 
-    return Console(
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(
         file=stream,
+        width=width,
         force_terminal=True if color else None,
         color_system="auto" if color else None,
         no_color=not color,
@@ -184,7 +140,7 @@ def make_console(stream: TextIO, color: bool) -> Console:
     )
 
 
-def summary_table(summaries: Sequence[dict[str, Any]]) -> Table:
+def summary_table(summaries: Sequence[Mapping[str, object]]) -> Table:
     """Inference profile summaries, one row each: ID over name, type over status, the regions served
     and the model IDs.  IDs fold at narrow widths, never truncate."""
     from rich import box
@@ -197,11 +153,7 @@ def summary_table(summaries: Sequence[dict[str, Any]]) -> Table:
     table.add_column("Regions", no_wrap=True)
     table.add_column("Models", overflow="fold", ratio=4, min_width=16)
     for summary in summaries:
-        parsed = [
-            parse_model_arn(str(m.get("modelArn", "")))
-            for m in summary.get("models") or []
-            if isinstance(m, dict)
-        ]
+        parsed = [parse_model_arn(arn) for arn in model_arns(summary)]
         regions = list(dict.fromkeys(region or ANY_REGION for region, _ in parsed))
         models = list(dict.fromkeys(model for _, model in parsed))
         status = summary.get("status")
@@ -219,40 +171,23 @@ def summary_table(summaries: Sequence[dict[str, Any]]) -> Table:
     return table
 
 
-def render_document(
-    document: Any,
-    fmt: str,
-    *,
-    stream: TextIO,
-    color: bool,
-    table: Callable[[Console], None] | None = None,
-) -> None:
-    """Print ``document`` as json, yaml or text; as ``table`` when the command gave a table renderer,
-    otherwise as text for scalars (and lists of scalars) and JSON for anything else."""
-    if fmt == "table" and table is None:
-        fmt = "text" if is_scalar_or_scalars(document) else "json"
-    if fmt == "json":
-        stream.write(to_json(document))
-    elif fmt == "yaml":
-        stream.write(to_yaml(document))
-    elif fmt == "text":
-        stream.write(to_text(document))
-    else:
-        assert table is not None
-        table(make_console(stream, color))
-    stream.flush()
+# --- one renderer per record kind (see .kinds) ---------------------------------------------------------
 
 
-def profile_tables(
-    profiles: Sequence[dict[str, Any]], now: datetime | None = None
-) -> Callable[[Console], None]:
-    """A table renderer for ``render_document``: one table per profile."""
+def draw_profiles(document: object, console: Console, now: datetime) -> None:
+    """A profile (GetInferenceProfile's document) as a table; a list of them, one table each."""
+    profiles = document if isinstance(document, list) else [document]
+    for i, profile in enumerate(profiles):
+        if i:
+            console.print()
+        console.print(profile_table(profile if isinstance(profile, dict) else {}, now))
 
-    def draw(console: Console) -> None:
-        moment = now or datetime.now(timezone.utc)
-        for i, profile in enumerate(profiles):
-            if i:
-                console.print()
-            console.print(profile_table(profile, moment))
 
-    return draw
+def draw_summaries(document: object, console: Console, now: datetime) -> None:
+    """Profile summaries (ListInferenceProfiles) as one table."""
+    rows = document if isinstance(document, list) else [document]
+    console.print(summary_table([row for row in rows if isinstance(row, dict)]))
+
+
+def draw_nothing(document: object, console: Console, now: datetime) -> None:
+    """For kinds whose human form is already on stderr (``check``): stdout stays empty."""

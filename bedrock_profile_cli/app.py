@@ -1,0 +1,55 @@
+"""The Typer application: the root options and every command, registered in one place."""
+
+from __future__ import annotations
+
+import typer
+
+from bedrock_profile_cli import __version__
+from bedrock_profile_cli.commands import COMMANDS
+from bedrock_profile_cli.errors import exit_code_table_text
+from bedrock_profile_cli.settings import PROG
+
+HELP = f"""Inspect Amazon Bedrock inference profiles.
+
+\b
+Exit codes:
+{exit_code_table_text()}
+"""
+
+
+def _version(ctx: typer.Context, value: bool) -> None:
+    if value:
+        from bedrock_profile_cli.context import RunContext
+
+        run = ctx.find_root().obj
+        stream = run.stdout if isinstance(run, RunContext) else None
+        typer.echo(f"{PROG} {__version__}", file=stream)
+        raise typer.Exit()
+
+
+def _root(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Inspect Amazon Bedrock inference profiles."""
+
+
+def build() -> typer.Typer:
+    app = typer.Typer(
+        name=PROG,
+        help=HELP,
+        no_args_is_help=True,
+        add_completion=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        pretty_exceptions_show_locals=False,
+        context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    )
+    app.callback()(_root)
+    for module in COMMANDS:
+        app.command(module.NAME)(module.command)
+    return app
+
+
+app = build()

@@ -1,0 +1,49 @@
+"""The client factory: one Bedrock client per region, created once and shared across worker threads,
+with the run's retry mode, attempts, timeouts and bounded responses."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from bedrock_profile_cli.aws.bounded import bound_responses
+from bedrock_profile_cli.aws.session import AwsSession
+
+USER_AGENT = "bedrock-profile"
+
+
+class BedrockClients:
+    """Clients are created under a lock (a botocore session is not thread-safe); a client is."""
+
+    def __init__(self, session: AwsSession, *, pool_size: int) -> None:
+        from botocore.config import Config
+
+        settings = session.settings
+        retries: dict[str, object] = {"mode": session.retry_mode()}
+        if settings.max_attempts is not None:
+            retries["total_max_attempts"] = settings.max_attempts
+        self.session = session
+        self._config = Config(
+            max_pool_connections=pool_size,
+            user_agent_extra=USER_AGENT,
+            ignore_configured_endpoint_urls=True if settings.emulator else None,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            retries=retries,
+        )
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def client(self, region: str) -> Any:
+        """The Bedrock client for ``region`` (a botocore client: its methods come from the model)."""
+        with self._lock:
+            if region not in self._clients:
+                client = self.session.botocore.create_client(
+                    "bedrock",
+                    region_name=region,
+                    endpoint_url=self.session.settings.endpoint_url or None,
+                    config=self._config,
+                )
+                bound_responses(client)
+                self._clients[region] = client
+            return self._clients[region]

@@ -1,0 +1,149 @@
+"""botocore's exceptions, translated into :class:`BedrockProfileError`: exit code and a hint that
+knows which operation failed (the permission it names is that operation's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode, exit_code_for_aws_error
+
+GET_PROFILE = "GetInferenceProfile"
+LIST_PROFILES = "ListInferenceProfiles"
+
+
+def _hint_for_credentials(profile: str | None) -> str:
+    where = f"profile {profile!r}" if profile else "the default credential chain"
+    return (
+        f"no usable credentials from {where}; run `aws configure` or `aws sso login`, set "
+        "AWS_PROFILE/--profile, or try the built-in emulator with --emulator"
+    )
+
+
+def _service_hint(exit_code: ExitCode, operation: str | None, region: str | None) -> str | None:
+    if exit_code == ExitCode.NOT_FOUND and operation == GET_PROFILE:
+        return (
+            f"looked up in region {region}; an application profile exists in one region and account "
+            f"only: check --region/--profile, or run `bedrock-profile list -r {region}`"
+        )
+    if exit_code == ExitCode.ACCESS_DENIED:
+        action = f"bedrock:{operation}" if operation else "the Bedrock permission for this call"
+        return f"the caller needs {action}; check --profile and the policies of its role"
+    return {
+        ExitCode.THROTTLED: "the request rate is over the account's quota; wait and retry, or raise "
+        "AWS_MAX_ATTEMPTS",
+        ExitCode.INTERNAL_SERVER: "the service failed; retry later",
+        ExitCode.CREDENTIALS_OR_CONFIG: "the credentials were rejected or have expired; refresh them "
+        "(aws sso login, new session token) or check --profile",
+    }.get(exit_code)
+
+
+def _from_client_error(
+    exc: BaseException, operation: str | None, identifier: str | None, region: str | None
+) -> BedrockProfileError:
+    response = getattr(exc, "response", None)
+    response = response if isinstance(response, Mapping) else {}
+    error = response.get("Error")
+    error = error if isinstance(error, Mapping) else {}
+    meta = response.get("ResponseMetadata")
+    meta = meta if isinstance(meta, Mapping) else {}
+    code = str(error.get("Code") or "UnknownError")
+    exit_code = exit_code_for_aws_error(code)
+    retries = meta.get("RetryAttempts")
+    request_id = meta.get("RequestId")
+    return BedrockProfileError(
+        exit_code,
+        str(error.get("Message") or exc),
+        aws_code=code,
+        request_id=str(request_id) if request_id else None,
+        identifier=identifier,
+        attempts=retries + 1 if isinstance(retries, int) else None,
+        hint=_service_hint(exit_code, operation, region),
+        operation=operation,
+    )
+
+
+def translate(
+    exc: BaseException,
+    *,
+    operation: str | None = None,
+    identifier: str | None = None,
+    region: str | None = None,
+    profile: str | None = None,
+) -> BedrockProfileError:
+    """Turn anything botocore raises into our error type with its exit code and a hint."""
+    if isinstance(exc, BedrockProfileError):
+        return exc
+    from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError
+
+    if isinstance(exc, bx.ClientError):
+        return _from_client_error(exc, operation, identifier, region)
+    if isinstance(exc, ValueError) and "endpoint" in str(exc).lower():
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS_OR_CONFIG,
+            str(exc),
+            identifier=identifier,
+            hint="--endpoint-url (or AWS_ENDPOINT_URL_BEDROCK) must be a URL such as http://127.0.0.1:5000",
+            operation=operation,
+        )
+    # botocore's own errors, most specific first: (classes, exit code, message prefix, hint)
+    rules: tuple[tuple[tuple[type[BaseException], ...], ExitCode, str, str | None], ...] = (
+        (
+            (bx.ProfileNotFound,),
+            ExitCode.CREDENTIALS_OR_CONFIG,
+            "",
+            "list profiles with `aws configure list-profiles`",
+        ),
+        (
+            (bx.NoRegionError,),
+            ExitCode.CREDENTIALS_OR_CONFIG,
+            "no AWS region is configured: ",
+            "pass --region, set AWS_REGION, or give an ARN that names its region",
+        ),
+        (
+            (
+                bx.NoCredentialsError,
+                bx.PartialCredentialsError,
+                bx.CredentialRetrievalError,
+                bx.TokenRetrievalError,
+                bx.SSOError,
+                bx.RefreshWithMFAUnsupportedError,
+            ),
+            ExitCode.CREDENTIALS_OR_CONFIG,
+            "",
+            _hint_for_credentials(profile),
+        ),
+        (
+            (bx.ConnectTimeoutError, bx.ReadTimeoutError),
+            ExitCode.NETWORK,
+            "",
+            "the endpoint did not answer in time; check the network, proxy or --endpoint-url",
+        ),
+        (
+            (bx.SSLError,),
+            ExitCode.NETWORK,
+            "",
+            "TLS failed; check AWS_CA_BUNDLE, a proxy that intercepts TLS, or the endpoint URL",
+        ),
+        (
+            (bx.ConnectionError, bx.HTTPClientError),  # refused, closed mid-response, proxy
+            ExitCode.NETWORK,
+            "",
+            "the endpoint could not be reached; check the network, proxy, region or --endpoint-url",
+        ),
+        (
+            (ResponseParserError,),
+            ExitCode.SERVICE,
+            "the response could not be parsed: ",
+            "is --endpoint-url a Bedrock endpoint? rerun with --debug to see the response",
+        ),
+        ((bx.ParamValidationError,), ExitCode.VALIDATION, "", None),
+        ((bx.BotoCoreError,), ExitCode.CREDENTIALS_OR_CONFIG, "", None),
+    )
+    for classes, exit_code, prefix, hint in rules:
+        if isinstance(exc, classes):
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            return BedrockProfileError(
+                exit_code, prefix + first_line, identifier=identifier, hint=hint, operation=operation
+            )
+    raise exc

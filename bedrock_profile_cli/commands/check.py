@@ -1,0 +1,92 @@
+"""``bedrock-profile check ID_OR_ARN...``: assert expectations, optionally waiting until they hold."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Optional
+
+import typer
+
+from bedrock_profile_cli.commands.common import emulator_if_asked, parse_all
+from bedrock_profile_cli.context import RunContext
+from bedrock_profile_cli.expectations import CheckResult
+from bedrock_profile_cli.options import IDENTIFIERS, choice, with_common_options
+from bedrock_profile_cli.settings import PROFILE_STATUSES, PROFILE_TYPES
+
+NAME = "check"
+
+
+@with_common_options
+def command(
+    run: RunContext,
+    identifiers: list[str] = IDENTIFIERS,
+    status: str = choice("ACTIVE", "--status", choices=PROFILE_STATUSES, help="Expected status."),
+    type_: Optional[str] = choice(None, "--type", choices=PROFILE_TYPES, help="Expected type."),
+    model: list[str] = typer.Option(
+        [], "--model", metavar="MODEL", help="Routes to this model (ID or ARN); repeatable."
+    ),
+    in_region: list[str] = typer.Option(
+        [], "--in-region", metavar="REGION", help="Some model is served in this region; repeatable."
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="Poll until the expectations hold (not found = not yet)."
+    ),
+    timeout: float = typer.Option(
+        300, "--timeout", min=0, metavar="SECONDS", help="Give up waiting after this."
+    ),
+    interval: float = typer.Option(
+        5, "--interval", min=0.1, metavar="SECONDS", help="Time between polls (jittered)."
+    ),
+) -> int:
+    """Assert that inference profiles meet expectations: exit 0 if all do, 3 if any does not.
+
+    Lookup errors keep their own exit codes (a missing profile is 4), except that with --wait a
+    profile that is not found yet is waited for, and a timeout is 3.
+    """
+    from bedrock_profile_cli import expectations
+    from bedrock_profile_cli.aws.operations import Bedrock
+    from bedrock_profile_cli.output import emit
+
+    assert run.options is not None
+    expect = expectations.Expectations(
+        status=status, type=type_, models=tuple(model), in_regions=tuple(in_region)
+    )
+    parsed = parse_all(run, identifiers)
+    with emulator_if_asked(run):
+        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=len(parsed))
+        lookups = bedrock.plan(parsed, run.warn)
+
+        def lookup(indexes: Sequence[int]) -> list[CheckResult]:
+            chosen = [lookups[i] for i in indexes]
+            bedrock.fetch(chosen)
+            return [expectations.from_lookup(o.identifier.raw, o.profile, o.error, expect) for o in chosen]
+
+        if wait:
+            run.note(f"waiting up to {timeout:g}s for {len(parsed)} inference profile(s)")
+            results = expectations.wait_until(lookup, len(lookups), timeout=timeout, interval=interval)
+        else:
+            results = lookup(range(len(lookups)))
+    _say_results(run, results)
+    docs = [r.to_doc() for r in results]
+    emit(run, docs if len(docs) > 1 else docs[0], "check-results")
+    failed = [r for r in results if not r.passed]
+    return int(failed[0].exit_code) if failed else 0
+
+
+def _say_results(run: RunContext, results: Sequence[CheckResult]) -> None:
+    """The human result, on stderr: a tick or a cross per profile, and GitHub annotations."""
+    from bedrock_profile_cli.expectations import github_annotation
+
+    tick, cross = ("✓", "✗") if run.stderr_is_utf8() else ("ok", "FAIL")
+    annotate = run.env.get("GITHUB_ACTIONS") == "true"
+    for result in results:
+        if result.passed:
+            met = ", ".join(f"{e.name} {e.expected}" for e in result.expectations)
+            run.note(f"{tick} {result.identifier}: {met}")
+            continue
+        if result.error is not None and not result.timed_out:
+            run.error(result.error)
+        else:
+            run.note(f"{cross} {result.identifier}: " + "; ".join(result.failures()))
+        if annotate:
+            run.stderr.write(github_annotation(result) + "\n")

@@ -1,0 +1,58 @@
+"""What several commands share: identifiers parsed all at once, and the emulator switched on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import ModuleType
+
+from bedrock_profile_cli.context import RunContext
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+from bedrock_profile_cli.identifiers import Identifier, parse
+
+EMULATOR_INSTALL_HINT = "pip install 'bedrock-profile[emulator]'"
+
+
+def parse_all(run: RunContext, identifiers: Sequence[str]) -> list[Identifier]:
+    """Validate every identifier; when any is malformed, report each (in argument order) and send
+    nothing: the run exits with the first one's code."""
+    parsed, invalid = [], []
+    for raw in identifiers:
+        try:
+            parsed.append(parse(raw))
+        except BedrockProfileError as err:
+            invalid.append(err)
+    for problem in invalid:
+        run.error(problem)
+    if invalid:
+        invalid[0].reported = True
+        raise invalid[0]
+    return parsed
+
+
+def emulator_server_module() -> ModuleType:
+    """The emulator's server module, or exit 9 with the install hint when moto is missing."""
+    try:
+        import moto  # noqa: F401  (the emulator extra)
+
+        from bedrock_profile_cli.emulator import server
+    except ImportError as exc:
+        raise BedrockProfileError(
+            ExitCode.CREDENTIALS_OR_CONFIG,
+            f"the emulator is not installed ({exc})",
+            hint=EMULATOR_INSTALL_HINT,
+        ) from exc
+    return server
+
+
+@contextmanager
+def emulator_if_asked(run: RunContext) -> Iterator[None]:
+    """Answer every Bedrock call inside the block from the in-process emulator, with --emulator."""
+    if run.options is None or not run.options.emulator:
+        yield
+        return
+    server = emulator_server_module()
+    if run.options.profile or run.options.endpoint_url:
+        run.warn("--profile and --endpoint-url are ignored with --emulator")
+    with server.in_process():
+        yield

@@ -1,0 +1,159 @@
+"""The state of one run, in one explicit object: streams, environment, the parsed common options, the
+secrets seen so far, and the lines for people on stderr.
+
+``main()`` makes one :class:`RunContext` per run (tests make their own, with their own streams and
+environment) and hands it to the command through click's context object; commands hand it to the
+output layer and the AWS layer.  No module keeps run state in a global.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TextIO
+
+from bedrock_profile_cli.errors import BedrockProfileError
+from bedrock_profile_cli.settings import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+    ERROR_FORMAT_ENV,
+    ERROR_FORMATS,
+    PROG,
+    env_choice,
+)
+from bedrock_profile_cli.terminal import is_terminal, use_color
+from bedrock_profile_cli.textsafe import printable
+
+if TYPE_CHECKING:
+    from bedrock_profile_cli.aws.settings import AwsSettings
+
+
+@dataclass
+class CommonOptions:
+    """The options every AWS-facing command accepts, as parsed (choices in canonical spelling)."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    output: str | None = None  # None: BEDROCK_PROFILE_OUTPUT, else by terminal (see RunContext)
+    query: str | None = None
+    color: str = "auto"
+    error_format: str = "text"
+    debug: bool = False
+    emulator: bool = False
+    max_attempts: int | None = None
+    retry_mode: str | None = None
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+
+    def aws_settings(self) -> AwsSettings:
+        from bedrock_profile_cli.aws.settings import AwsSettings
+
+        return AwsSettings(
+            profile=None if self.emulator else self.profile,
+            region=self.region,
+            endpoint_url=None if self.emulator else self.endpoint_url,
+            emulator=self.emulator,
+            max_attempts=self.max_attempts,
+            retry_mode=self.retry_mode,
+            connect_timeout=self.connect_timeout,
+            read_timeout=self.read_timeout,
+        )
+
+
+@dataclass
+class RunContext:
+    stdout: TextIO
+    stderr: TextIO
+    env: Mapping[str, str]
+    argv: Sequence[str] = ()
+    options: CommonOptions | None = None  # set once a command's options are parsed
+    # Secret values seen while resolving credentials, redacted from every debug line and traceback.
+    secrets: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_process(cls, argv: Sequence[str] | None = None) -> RunContext:
+        return cls(
+            stdout=sys.stdout,
+            stderr=sys.stderr,
+            env=os.environ,
+            argv=list(sys.argv[1:] if argv is None else argv),
+        )
+
+    # --- what the options decide --------------------------------------------------------------------
+
+    @property
+    def debug(self) -> bool:
+        return bool(self.options and self.options.debug)
+
+    @property
+    def error_format(self) -> str:
+        """``text`` or ``json``: from the parsed options, else the command line (for errors raised
+        while parsing it), else the environment; anything unrecognised is ``text``."""
+        if self.options is not None:
+            return self.options.error_format
+        args = list(self.argv)
+        for i, arg in enumerate(args):
+            value = None
+            if arg == "--error-format" and i + 1 < len(args):
+                value = args[i + 1]
+            elif arg.startswith("--error-format="):
+                value = arg.split("=", 1)[1]
+            if value is not None and value.lower() in ERROR_FORMATS:
+                return value.lower()
+        try:
+            return env_choice(self.env, ERROR_FORMAT_ENV, ERROR_FORMATS) or "text"
+        except BedrockProfileError:
+            return "text"
+
+    @property
+    def color_mode(self) -> str:
+        return self.options.color if self.options else "auto"
+
+    def stdout_color(self) -> bool:
+        return use_color(self.color_mode, self.stdout, self.env)
+
+    def stderr_color(self) -> bool:
+        return use_color(self.color_mode, self.stderr, self.env)
+
+    def stdout_is_terminal(self) -> bool:
+        return is_terminal(self.stdout)
+
+    def stderr_is_terminal(self) -> bool:
+        return is_terminal(self.stderr)
+
+    def stderr_is_utf8(self) -> bool:
+        encoding = (getattr(self.stderr, "encoding", None) or "").lower().replace("-", "")
+        return encoding.startswith("utf")
+
+    # --- lines for people, on stderr ----------------------------------------------------------------
+
+    def error(self, error: BedrockProfileError) -> None:
+        """One line on stderr: what failed, the AWS error code, request ID, and a hint."""
+        if self.error_format == "json":
+            self._json_line(error.to_doc())
+        else:
+            self._labelled("error", error.line(), "1;31")
+
+    def warn(self, text: str) -> None:
+        if self.error_format == "json":
+            self._json_line({"level": "warning", "message": text})
+        else:
+            self._labelled("warning", printable(text), "1;33")
+
+    def note(self, text: str) -> None:
+        """A line for people on stderr (progress, check results); not an error."""
+        self.stderr.write(printable(text) + "\n")
+        self.stderr.flush()
+
+    def _labelled(self, kind: str, text: str, ansi: str) -> None:
+        label = f"\x1b[{ansi}m{kind}\x1b[0m" if self.stderr_color() else kind
+        self.stderr.write(f"{PROG}: {label}: {text}\n")
+        self.stderr.flush()
+
+    def _json_line(self, document: Mapping[str, object]) -> None:
+        self.stderr.write(json.dumps(document, ensure_ascii=True) + "\n")
+        self.stderr.flush()

@@ -1,0 +1,37 @@
+"""The record kinds a command can hand to the output layer, in one registry.
+
+A kind names what a document is (a profile, profile summaries, check results) and how people see
+it as a table.  JSON, YAML and text need nothing per kind.  A new command with a new shape of data
+adds its kind here and its table renderer in :mod:`.tables`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bedrock_profile_cli.output import tables
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+TableRenderer = Callable[[object, "Console", datetime], None]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    name: str
+    table: TableRenderer
+    # The format when neither --output nor BEDROCK_PROFILE_OUTPUT says; None: table on a terminal,
+    # else JSON.
+    default_format: str | None = None
+
+
+PROFILE = RecordKind("profile", tables.draw_profiles)
+PROFILE_SUMMARIES = RecordKind("profile-summaries", tables.draw_summaries)
+# check's results for people are its lines on stderr; stdout carries JSON/YAML/text only when asked.
+CHECK_RESULTS = RecordKind("check-results", tables.draw_nothing, default_format="table")
+
+KINDS: dict[str, RecordKind] = {kind.name: kind for kind in (PROFILE, PROFILE_SUMMARIES, CHECK_RESULTS)}
