@@ -4,7 +4,9 @@ parsed in the user's cache directory, as ``marshal`` data.
 Parsing those files is about 50 ms of every run, the largest cost after imports; reading them back
 with marshal takes a few.  Entries are keyed by the file's path, size and modification time and by
 botocore's version, so an upgrade or a user model in ~/.aws/models is never served stale.  Any
-problem (missing, corrupt, unwritable cache) falls back to botocore's own loader.
+problem (missing, corrupt, unwritable cache, an entry of the wrong shape or not the user's own)
+falls back to botocore's own loader.  The folder is private (0700, entries 0600) and a failed write
+leaves no temporary file behind.
 """
 
 from __future__ import annotations
@@ -12,11 +14,17 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
+import sys
 from pathlib import Path
 from typing import Any
 
+from bedrock_profile_cli.cachedir import private_dir, write_private
+
 _EXTENSIONS = (".json", ".json.gz")
+# Every file botocore loads through this loader (service models, endpoint rule sets, endpoints.json,
+# partitions.json, _retry.json, sdk-default-configuration.json...) is a JSON object: its
+# JSONFileLoader returns an OrderedDict, or None when there is no file.  So only non-empty dicts are
+# stored, and anything else read back from the cache is not an entry this module wrote.
 
 
 def _plain(value: Any) -> Any:
@@ -52,24 +60,40 @@ class CachingFileLoader:
     def load_file(self, file_path: str) -> Any:
         entry = self._entry(file_path)
         if entry is not None:
-            try:
-                # The user's own cache dir: writable by them alone, as site-packages is.
-                return marshal.loads(entry.read_bytes())  # noqa: S302
-            except (OSError, EOFError, ValueError, TypeError):
-                pass
+            cached = _read(entry)
+            if cached is not None:
+                return cached
         data = self._inner.load_file(file_path)
-        if entry is not None and data is not None:
+        if entry is not None and isinstance(data, dict) and data:
             self._store(entry, _plain(data))
         return data
 
     def _store(self, entry: Path, data: Any) -> None:
         try:
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=entry.parent, delete=False, suffix=".tmp") as tmp:
-                tmp.write(marshal.dumps(data))
-            os.replace(tmp.name, entry)
+            payload = marshal.dumps(data)
+            private_dir(entry.parent)
+            write_private(entry, payload)
         except (OSError, ValueError):
             pass
+
+
+def _read(entry: Path) -> dict[str, Any] | None:
+    """The entry's data, or None when it is missing, unreadable, corrupt, of the wrong shape, or not
+    the user's own private file."""
+    try:
+        with entry.open("rb") as handle:
+            st = os.fstat(handle.fileno())
+            if sys.platform != "win32" and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+                return None
+            # The user's own file in their private cache folder, as checked just above.
+            data = marshal.loads(handle.read())  # noqa: S302
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    # Only what load_file stores: a non-empty dict.  marshal of {}, [] or None loads fine but is
+    # not botocore data; botocore's loader answers instead.
+    if not isinstance(data, dict) or not data:
+        return None
+    return data
 
 
 def install(session: Any) -> None:
