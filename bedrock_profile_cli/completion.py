@@ -3,8 +3,9 @@ botocore (which costs ~100 ms on every TAB).
 
 - ``--profile``: the sections of the AWS config and credentials files.
 - ``--region``: the Bedrock regions in botocore's bundled ``endpoints.json``, read as a data file.
-- identifiers for ``get``/``check``: a small cache that ``list`` writes per account and region in the
-  user's cache directory.
+- identifiers for ``get``/``check``: a small private cache that ``list`` writes per account and
+  region in the user's cache directory; only identifiers that keep the service's rule go in or
+  come out.
 - the committed scripts in ``completions/`` come from :func:`scripts`
   (``python -m bedrock_profile_cli.completion completions/`` rewrites them).
 """
@@ -16,13 +17,13 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Iterable
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-from bedrock_profile_cli.cachedir import PROG, cache_dir
+from bedrock_profile_cli.cachedir import PROG, cache_dir, private_dir, write_private
+from bedrock_profile_cli.identifiers import diagnose, parse
 
 COMPLETE_VAR = "_BEDROCK_PROFILE_COMPLETE"
 SHELL_FILES = {
@@ -33,6 +34,7 @@ SHELL_FILES = {
 }
 _REGION_RE = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d+")
 _CACHE_LIMIT = 5000  # identifiers kept per account and region
+_CACHE_FILE_LIMIT = 4 * 1024 * 1024  # bytes: 5000 ARNs are well under 1 MiB
 
 
 # --- profiles ----------------------------------------------------------------------------------------
@@ -92,51 +94,72 @@ def complete_region(incomplete: str) -> list[str]:
 
 
 # --- identifiers, from the cache that `list` writes -----------------------------------------------
+#
+# What the service returns reaches a shell through this cache, so only identifiers that keep the
+# service's own rule (letters, digits, '-', ':', '.', an optional ARN prefix) are written, and only
+# those are read back: a file of the wrong shape, or an entry someone else planted, offers nothing.
+
+
+def _valid(value: object) -> str | None:
+    return value if isinstance(value, str) and diagnose(value) is None else None
+
+
+def _safe_name(part: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "_", part)
 
 
 def _cache_file(account: str, region: str) -> Path:
-    safe = [re.sub(r"[^A-Za-z0-9-]", "_", part) for part in (account, region)]
-    return cache_dir() / "profiles" / f"{safe[0]}.{safe[1]}.json"
+    return cache_dir() / "profiles" / f"{_safe_name(account)}.{_safe_name(region)}.json"
 
 
 def remember(summaries: Iterable[dict[str, Any]], region: str | None) -> Path | None:
     """Record the IDs and ARNs that ``list`` saw, per account and region.  Best effort: a cache
-    that cannot be written is no reason to fail a command."""
-    entries: dict[str, list[str]] = {}
+    that cannot be written is no reason to fail a command.  Identifiers the service's rule refuses
+    (shell syntax, backslashes, newlines...) are left out."""
+    entries: dict[tuple[str, str], set[str]] = {}
     for summary in summaries:
-        arn = str(summary.get("inferenceProfileArn", ""))
-        fields = arn.split(":", 5)
-        account = fields[4] if len(fields) == 6 and fields[4] else "unknown"
-        where = (fields[3] if len(fields) == 6 and fields[3] else None) or region or "unknown"
-        bucket = entries.setdefault(f"{account}\n{where}", [])
-        for value in (summary.get("inferenceProfileId"), arn):
-            if value:
-                bucket.append(str(value))
+        arn = _valid(summary.get("inferenceProfileArn"))
+        account, where = "unknown", region or "unknown"
+        if arn is not None and arn.startswith("arn:"):
+            parsed = parse(arn)
+            account, where = parsed.account or account, parsed.region or where
+        bucket = entries.setdefault((account, where), set())
+        bucket.update(v for v in (_valid(summary.get("inferenceProfileId")), arn) if v is not None)
     written = None
-    for key, values in entries.items():
-        account, where = key.split("\n")
+    for (account, where), values in entries.items():
+        if not values:
+            continue
         path = _cache_file(account, where)
+        data = json.dumps({"identifiers": sorted(values)[:_CACHE_LIMIT]}).encode()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as tmp:
-                json.dump({"identifiers": sorted(set(values))[:_CACHE_LIMIT]}, tmp)
-            os.replace(tmp.name, path)
+            write_private(private_dir(path.parent) / path.name, data)
             written = path
         except OSError:
             continue
     return written
 
 
+def _read_cache(path: Path) -> list[str]:
+    """The valid identifiers of one cache file; nothing when it is not ``{"identifiers": [str...]}``."""
+    try:
+        if path.stat().st_size > _CACHE_FILE_LIMIT:
+            return []
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return []
+    values = data.get("identifiers") if isinstance(data, dict) else None
+    if not isinstance(values, list):
+        return []
+    return [v for v in values[:_CACHE_LIMIT] if _valid(v) is not None]
+
+
 def cached_identifiers(region: str | None) -> list[str]:
     """Identifiers from the cache for ``region`` (every region when it is not known)."""
     folder = cache_dir() / "profiles"
-    pattern = f"*.{region}.json" if region else "*.json"
+    pattern = f"*.{_safe_name(region)}.json" if region else "*.json"
     found: list[str] = []
     for path in sorted(folder.glob(pattern)):
-        try:
-            found.extend(str(v) for v in json.loads(path.read_text()).get("identifiers", []))
-        except (OSError, ValueError, AttributeError):
-            continue
+        found.extend(_read_cache(path))
     return sorted(dict.fromkeys(found))
 
 

@@ -1,5 +1,9 @@
 """Shell completion: committed scripts match what Typer generates; TAB answers from local files only."""
 
+import errno
+import json
+import os
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -118,3 +122,126 @@ def test_completion_imports_nothing_heavy(words, offered, isolated_env) -> None:
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
     assert proc.stderr.strip().endswith("HEAVY:"), proc.stderr
     assert offered in proc.stdout.split() or not offered
+
+
+# --- what reaches a shell: only identifiers that keep the service's rule ------------------------------
+
+HOSTILE = [
+    "us.\\$(touch /tmp/pwned)",
+    "us.$(touch /tmp/pwned)",
+    "us.`touch /tmp/pwned`",
+    "us.x;touch /tmp/pwned",
+    "us.x\ntouch /tmp/pwned",
+    "us.back\\slash",
+    "us.quote'd",
+    'us.quote"d',
+    "us.with space",
+    "",
+    "x" * 3000,
+]
+ACCOUNT_ARN = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/"
+
+
+def profiles_folder(isolated_env: Path) -> Path:
+    return isolated_env / "cache" / "bedrock-profile" / "profiles"
+
+
+def test_remember_caches_only_valid_identifiers(isolated_env) -> None:
+    summaries = [
+        {"inferenceProfileId": SONNET, "inferenceProfileArn": ACCOUNT_ARN + SONNET},
+        *({"inferenceProfileId": bad, "inferenceProfileArn": ACCOUNT_ARN + bad} for bad in HOSTILE),
+        {"inferenceProfileId": None, "inferenceProfileArn": 42},
+        {"inferenceProfileId": ["us.a-list"]},
+    ]
+    path = completion.remember(summaries, "us-east-1")
+    assert path == profiles_folder(isolated_env) / "123456789012.us-east-1.json"
+    assert json.loads(path.read_text()) == {"identifiers": [ACCOUNT_ARN + SONNET, SONNET]}
+    assert [p.name for p in profiles_folder(isolated_env).iterdir()] == [path.name]
+
+
+def test_remember_writes_nothing_when_nothing_is_valid(isolated_env) -> None:
+    assert completion.remember([{"inferenceProfileId": bad} for bad in HOSTILE], "us-east-1") is None
+    assert not profiles_folder(isolated_env).exists() or not list(profiles_folder(isolated_env).iterdir())
+
+
+def test_the_cache_is_private(isolated_env) -> None:
+    path = completion.remember([{"inferenceProfileId": SONNET}], "us-east-1")
+    assert path is not None
+    for folder in (isolated_env / "cache", isolated_env / "cache" / "bedrock-profile", path.parent):
+        assert folder.stat().st_mode & 0o777 == 0o700, folder
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_old_0755_cache_folder_is_made_private(isolated_env) -> None:
+    folder = profiles_folder(isolated_env)
+    folder.mkdir(parents=True, mode=0o755)
+    for each in (folder, folder.parent):
+        each.chmod(0o755)
+    completion.remember([{"inferenceProfileId": SONNET}], "us-east-1")
+    assert folder.stat().st_mode & 0o777 == folder.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        json.dumps({"identifiers": "us.a-string-not-a-list"}),
+        json.dumps(["us.a-list-not-a-dict"]),
+        json.dumps("us.a-string"),
+        json.dumps(None),
+        json.dumps({"identifiers": [1, None, ["us.nested"], {"id": "us.in-a-dict"}]}),
+        json.dumps({"identifiers": HOSTILE}),
+        json.dumps({"ids": ["us.wrong-key"]}),
+        '{"identifiers": ["us.truncated"',
+        "[" * 100_000,
+        b"\xff\xfe not utf-8",
+    ],
+)
+def test_a_cache_file_of_the_wrong_shape_offers_nothing(isolated_env, content) -> None:
+    folder = profiles_folder(isolated_env)
+    folder.mkdir(parents=True)
+    (folder / "123456789012.us-east-1.json").write_text(json.dumps({"identifiers": [SONNET]}))
+    bad = folder / "999999999999.us-east-1.json"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert completion.cached_identifiers("us-east-1") == [SONNET]
+    assert completion.complete_identifier(None, "us.") == [SONNET]
+
+
+def test_a_huge_cache_file_is_not_read(isolated_env) -> None:
+    folder = profiles_folder(isolated_env)
+    folder.mkdir(parents=True)
+    (folder / "1.us-east-1.json").write_text(json.dumps({"identifiers": [SONNET] * 300_000}))
+    assert completion.cached_identifiers("us-east-1") == []
+
+
+def test_a_region_with_glob_characters_reads_no_other_region(isolated_env) -> None:
+    completion.remember([{"inferenceProfileId": SONNET}], "eu-west-1")
+    assert completion.cached_identifiers("*") == []
+    assert completion.cached_identifiers("eu-west-1") == [SONNET]
+
+
+def test_a_failed_cache_write_leaves_no_temporary_file(isolated_env, monkeypatch) -> None:
+    def refuse(src: str, dst: str) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    assert completion.remember([{"inferenceProfileId": SONNET}], "us-east-1") is None
+    assert list(profiles_folder(isolated_env).iterdir()) == []
+
+
+def test_a_cache_write_over_the_file_size_limit_leaves_no_temporary_file(isolated_env) -> None:
+    """ulimit -f: EFBIG (Python ignores SIGXFSZ), list does not fail, and no tmp*.tmp remains."""
+    script = (
+        "from bedrock_profile_cli.completion import remember\n"
+        "ids = [f'us.model-{i:05d}-v1:0' for i in range(5000)]\n"
+        "print(remember([{'inferenceProfileId': i} for i in ids], 'us-east-1'))\n"
+    )
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, preexec_fn=limit, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "None"
+    assert list(profiles_folder(isolated_env).iterdir()) == []
