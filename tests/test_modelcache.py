@@ -161,7 +161,7 @@ def test_a_write_over_the_file_size_limit_leaves_no_temporary_file(tmp_path: Pat
     script = (
         "import sys\n"
         "from botocore.loaders import JSONFileLoader\n"
-        "from bedrock_profile_cli.modelcache import CachingFileLoader\n"
+        "from bedrock_profile_cli.botocore_cache import CachingFileLoader\n"
         f"data = CachingFileLoader(JSONFileLoader(), __import__('pathlib').Path({str(cache)!r}), '1.0')"
         f".load_file({bedrock_model_path()!r})\n"
         "print(len(data['shapes']))\n"
