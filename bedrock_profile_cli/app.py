@@ -40,7 +40,9 @@ def build() -> typer.Typer:
         name=PROG,
         help=HELP,
         no_args_is_help=True,
-        add_completion=True,
+        # Typer's --install-completion/--show-completion install scripts that eval what the program
+        # prints; `bedrock-profile completion SHELL` prints ours, which read it as data.
+        add_completion=False,
         rich_markup_mode=None,
         pretty_exceptions_enable=False,
         pretty_exceptions_show_locals=False,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bedrock_profile_cli.context import RunContext
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
-from bedrock_profile_cli.settings import PROG
+from bedrock_profile_cli.settings import COMPLETE_VAR, PROG
 
 BUG_HINT = "this is a bug; rerun with --debug for a traceback and report it"
 
@@ -36,6 +36,10 @@ def _main(argv: list[str], run: RunContext) -> int:
     from bedrock_profile_cli.app import app
 
     command = typer.main.get_command(app)
+    if COMPLETE_VAR in run.env:  # a TAB: answer in Typer's protocol, which our scripts read
+        from typer._completion_classes import completion_init
+
+        completion_init()
     try:
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False, obj=run)
         # typer turns a Ctrl-C outside a command into exit 130 with no message.

@@ -25,8 +25,8 @@ from typing import Any
 
 from bedrock_profile_cli.cachedir import PROG, cache_dir, private_dir, write_private
 from bedrock_profile_cli.identifiers import diagnose, parse
+from bedrock_profile_cli.settings import COMPLETE_VAR
 
-COMPLETE_VAR = "_BEDROCK_PROFILE_COMPLETE"
 _REGION_RE = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d+")
 _CACHE_LIMIT = 5000  # identifiers kept per account and region
 _CACHE_FILE_LIMIT = 4 * 1024 * 1024  # bytes: 5000 ARNs are well under 1 MiB

@@ -13,6 +13,8 @@ PROG = "bedrock-profile"
 OUTPUT_ENV = "BEDROCK_PROFILE_OUTPUT"
 EMULATOR_ENV = "BEDROCK_PROFILE_EMULATOR"
 ERROR_FORMAT_ENV = "BEDROCK_PROFILE_ERROR_FORMAT"
+# Set by the completion scripts when they ask the program for candidates (click's protocol).
+COMPLETE_VAR = "_BEDROCK_PROFILE_COMPLETE"
 
 # Choices, each in its canonical spelling: every option accepts any case and gets this one.
 ERROR_FORMATS = ("text", "json")

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bedrock_profile_cli import cachedir, completion
+from bedrock_profile_cli.errors import ExitCode
 from tests.conftest import SONNET, run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -265,3 +266,32 @@ def test_a_cache_write_over_the_file_size_limit_leaves_no_temporary_file(isolate
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "None"
     assert list(profiles_folder(isolated_env).iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("shell", "filename"),
+    [
+        ("bash", "bedrock-profile.bash"),
+        ("zsh", "_bedrock-profile"),
+        ("fish", "bedrock-profile.fish"),
+        ("powershell", "bedrock-profile.ps1"),
+        ("PWSH", "bedrock-profile.ps1"),
+    ],
+)
+def test_completion_command_prints_the_committed_script(invoke, shell, filename) -> None:
+    committed = (Path(__file__).resolve().parent.parent / "completions" / filename).read_text()
+    result = invoke("completion", shell)
+    assert result.code == 0, result.err
+    assert result.out == committed
+
+
+def test_completion_command_refuses_an_unknown_shell(invoke) -> None:
+    result = invoke("completion", "tcsh")
+    assert result.code == ExitCode.USAGE
+    assert "'tcsh' is not one of bash, zsh, fish, powershell" in result.err
+
+
+def test_typers_eval_based_installers_are_gone(invoke) -> None:
+    # Typer's --install-completion wrote scripts that eval the program's answers.
+    assert "--install-completion" not in invoke("--help").out
+    assert invoke("--install-completion").code == ExitCode.USAGE

@@ -287,7 +287,9 @@ def test_zsh_hands_hostile_profile_names_to_compadd_as_data(world) -> None:
 
 def test_zsh_shows_descriptions_and_never_falls_back_to_files(world) -> None:
     values, shown = zsh_complete(world, "bedrock-profile ")
-    assert values == ["get", "list", "check", "emulator"]
+    from bedrock_profile_cli.commands import COMMANDS
+
+    assert values == [module.NAME for module in COMMANDS]
     assert shown[1].startswith("list ") and "-- List inference profiles" in shown[1]
     assert zsh_complete(world, "bedrock-profile get zzz") == ([], [])  # Typer answers `_files`
 
