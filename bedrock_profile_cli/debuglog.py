@@ -30,11 +30,16 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (
         re.compile(
-            r"""((?:aws_secret_access_key|aws_session_token|SecretAccessKey|SessionToken|secret_key|token)['"]?\s*[:=]\s*['"]?)[^'",}\s]+""",
+            r"""((?:aws_secret_access_key|aws_session_token|SecretAccessKey|SessionToken|secret_key|clientSecret|token)['"]?\s*[:=]\s*['"]?(?:b')?)[^'",}\s]+""",
             re.IGNORECASE,
         ),
         r"\1<redacted>",
     ),
+    # (The pattern above also covers SSO: bearer headers logged as bytes, b'...', and the OIDC
+    # client's clientSecret in a CreateToken body.)
+    # STS answers in XML (AssumeRole, AssumeRoleWithWebIdentity): botocore.parsers logs the body
+    # while the credentials in it are being resolved, before they can be added to the secrets.
+    (re.compile(r"(<(?:SecretAccessKey|SessionToken)>)[^<]*"), r"\1<redacted>"),
 )
 
 
