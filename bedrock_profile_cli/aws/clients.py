@@ -8,6 +8,7 @@ from typing import Any
 
 from bedrock_profile_cli.aws.bounded import bound_responses
 from bedrock_profile_cli.aws.session import AwsSession
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 
 USER_AGENT = "bedrock-profile"
 
@@ -17,20 +18,30 @@ class BedrockClients:
 
     def __init__(self, session: AwsSession, *, pool_size: int) -> None:
         from botocore.config import Config
+        from botocore.exceptions import InvalidRetryConfigurationError
 
         settings = session.settings
         retries: dict[str, object] = {"mode": session.retry_mode()}
-        if settings.max_attempts is not None:
-            retries["total_max_attempts"] = settings.max_attempts
+        max_attempts = session.max_attempts()
+        if max_attempts is not None:
+            retries["total_max_attempts"] = max_attempts
         self.session = session
-        self._config = Config(
-            max_pool_connections=pool_size,
-            user_agent_extra=USER_AGENT,
-            ignore_configured_endpoint_urls=True if settings.emulator else None,
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            retries=retries,
-        )
+        try:
+            self._config = Config(
+                max_pool_connections=pool_size,
+                user_agent_extra=USER_AGENT,
+                ignore_configured_endpoint_urls=True if settings.emulator else None,
+                connect_timeout=settings.connect_timeout,
+                read_timeout=settings.read_timeout,
+                retries=retries,
+            )
+        except InvalidRetryConfigurationError as exc:
+            raise BedrockProfileError(
+                ExitCode.CREDENTIALS_OR_CONFIG,
+                str(exc),
+                hint="set AWS_RETRY_MODE (or retry_mode in the profile) to standard, adaptive or legacy, "
+                "or pass --retry-mode",
+            ) from exc
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 

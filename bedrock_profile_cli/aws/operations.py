@@ -102,7 +102,7 @@ class Bedrock:
         self.workers = max(1, min(MAX_WORKERS, pool_size))
         self.session = AwsSession(settings, secrets)
         self.clients = BedrockClients(self.session, pool_size=self.workers)
-        self.session.remember_secrets()
+        self.session.resolve_credentials()
 
     @property
     def default_region(self) -> str | None:

@@ -5,12 +5,15 @@ secret values to redact."""
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Iterator
 from datetime import timezone
 from typing import Any
 
+from bedrock_profile_cli.aws import credentials
 from bedrock_profile_cli.aws.settings import EMULATOR_REGION, AwsSettings
-from bedrock_profile_cli.aws.translate import translate
+from bedrock_profile_cli.aws.translate import credentials_error, translate
 
 DEFAULT_RETRY_MODE = "standard"
 
@@ -37,15 +40,24 @@ class AwsSession:
             if settings.emulator:
                 self.botocore.set_credentials("testing", "testing")
                 self.botocore.set_config_variable("region", settings.region or EMULATOR_REGION)
+            elif settings.region or os.environ.get("AWS_REGION"):
+                # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, and the clients credential
+                # providers create (STS for assume-role) take the session's region: give them ours.
+                self.botocore.set_config_variable("region", settings.region or os.environ["AWS_REGION"])
             # Fail here, with exit 9, on a profile that does not exist.
             self.botocore.get_scoped_config()
         except Exception as exc:  # ProfileNotFound and other configuration errors
-            raise translate(exc, profile=settings.profile) from exc
-        _only_bedrock_models(self.botocore)
+            error = translate(exc, profile=settings.profile)
+            if type(exc).__name__ == "ProfileNotFound":
+                error.hint = credentials.profiles_hint(_available_profiles())
+            raise error from exc
+        _only_bedrock_models_without_a_scan(self.botocore)
+        credentials.use_credential_process_popen()
         if not settings.emulator:  # moto reads the same files; keep the emulator path plain
             from bedrock_profile_cli import botocore_cache
 
             botocore_cache.install(self.botocore)
+            credentials.no_mfa_prompt_without_a_terminal(self.botocore)
         # Timestamps exactly as the AWS CLI prints them with cli_timestamp_format = iso8601.
         self.botocore.get_component("response_parser_factory").set_parser_defaults(
             timestamp_parser=iso_timestamp
@@ -70,22 +82,69 @@ class AwsSession:
                 configured = None
         return str(configured or DEFAULT_RETRY_MODE)
 
-    def remember_secrets(self) -> None:
-        """Record the resolved secret values so that debug output can redact them."""
+    def resolve_credentials(self) -> None:
+        """Resolve the credentials now, once, and record the secret values so that debug output and
+        errors can redact them.  A provider that fails is reported here, once, with exit 9 and a
+        hint (no provider at all is reported at the call, as NoCredentialsError)."""
         try:
             creds = self.botocore.get_credentials()
-        except Exception:  # resolving fails again, with a proper error, at the call
-            return
-        if creds is None:
-            return
-        frozen = creds.get_frozen_credentials()
-        self._secrets.update(v for v in (frozen.secret_key, frozen.token) if v)
+            # Deferred providers (SSO, assume-role, web identity) only fetch here.
+            frozen = creds.get_frozen_credentials() if creds is not None else None
+        except Exception as exc:
+            raise credentials_error(exc, self.botocore.profile) from exc
+        if frozen is not None:
+            self._secrets.update(v for v in (frozen.secret_key, frozen.token) if v)
+
+    def max_attempts(self) -> int | None:
+        """--max-attempts, else AWS_MAX_ATTEMPTS / the profile's max_attempts (botocore reads those
+        when it makes a client); a value that is not a number is exit 9 naming the setting."""
+        if self.settings.max_attempts is not None:
+            return self.settings.max_attempts
+        try:
+            configured = self.botocore.get_config_variable("max_attempts")
+        except ValueError as exc:
+            from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+
+            raise BedrockProfileError(
+                ExitCode.CREDENTIALS_OR_CONFIG,
+                f"max_attempts is not a whole number: {exc}",
+                hint="set AWS_MAX_ATTEMPTS (or max_attempts in the profile) to a number such as 3, "
+                "or pass --max-attempts",
+            ) from exc
+        return int(configured) if configured is not None else None
 
 
-def _only_bedrock_models(session: Any) -> None:
+def _available_profiles() -> list[str]:
+    import botocore.session
+
+    try:
+        return list(botocore.session.Session().available_profiles)
+    except Exception:  # an unreadable file: botocore says so elsewhere
+        return []
+
+
+class _KnownServices:
+    """What botocore's loader checks a service name against: Bedrock without a scan, any other name
+    (sts, sso, sso-oidc, signin: the clients credential providers create) against the real list."""
+
+    def __init__(self, listing: Callable[[], list[str]]) -> None:
+        self._listing = listing
+
+    def __contains__(self, name: object) -> bool:
+        return name == "bedrock" or name in self._listing()
+
+    def __iter__(self) -> Iterator[str]:  # for the message of UnknownServiceError
+        return iter(self._listing())
+
+
+def _only_bedrock_models_without_a_scan(session: Any) -> None:
     """Spare botocore's loader a scan of every service's data directory (~450 folders, ~25 ms of
-    stat and listdir per run): it lists them only to check that the service it is asked to load
-    exists, and this tool only ever loads Bedrock's models."""
+    stat and listdir per run) when it loads Bedrock's models: it lists them only to check that the
+    service it is asked to load exists.  Any other service still gets the real listing: the
+    credential providers create STS, SSO and SSO OIDC clients from this same session."""
     loader = session.get_component("data_loader")
-    if hasattr(loader, "list_available_services"):
-        loader.list_available_services = lambda type_name: ["bedrock"]
+    listing = getattr(loader, "list_available_services", None)
+    if listing is not None:
+        loader.list_available_services = lambda type_name: _KnownServices(
+            functools.partial(listing, type_name)
+        )

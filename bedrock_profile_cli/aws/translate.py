@@ -19,6 +19,66 @@ def _hint_for_credentials(profile: str | None) -> str:
     )
 
 
+# What botocore's credential_process provider may say without quoting the command's stderr (which
+# may hold a secret): its own checks of the JSON, and credentials.CredentialProcess's messages.
+_SAFE_PROCESS_MESSAGES = ("Unsupported version", "Missing required key", "credential_process ")
+
+
+def _provider_error(exc: BaseException, profile: str | None) -> BedrockProfileError | None:
+    """A credential provider's failure with a hint naming the fix, or None for other errors."""
+    from botocore import exceptions as bx
+
+    name = profile or "default"
+    details = getattr(exc, "kwargs", None) or {}
+    provider = details.get("provider")
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, bx.SSOError) or (isinstance(exc, bx.TokenRetrievalError) and provider == "sso"):
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS_OR_CONFIG,
+            first_line,
+            hint=f"the SSO login has expired or was never made: run `aws sso login --profile {name}`",
+        )
+    if isinstance(exc, bx.CredentialRetrievalError) and provider == "custom-process":
+        message = str(details.get("error_msg") or "").strip()
+        if not message.startswith(_SAFE_PROCESS_MESSAGES):  # the command's stderr: not shown
+            message = "credential_process failed (its error output is not shown: it may hold secrets)"
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS_OR_CONFIG,
+            message.splitlines()[0],
+            hint=f"run the credential_process of profile {name!r} yourself: it must exit 0 and print "
+            'JSON credentials ({"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ...})',
+        )
+    if isinstance(exc, getattr(bx, "LoginError", ())):  # `aws login` sessions: botocore >= 1.42
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS_OR_CONFIG, first_line, hint=f"run `aws login --profile {name}`"
+        )
+    if isinstance(exc, bx.MissingDependencyException):
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS_OR_CONFIG,
+            first_line,
+            hint="install it where bedrock-profile runs: pip install 'botocore[crt]'",
+        )
+    return None
+
+
+def credentials_error(exc: Exception, profile: str | None) -> BedrockProfileError:
+    """Any failure while resolving credentials is a credentials error (exit 9): botocore's own, and
+    what its providers let through, e.g. RuntimeError for credentials still expired after a refresh."""
+    try:
+        return translate(exc, profile=profile)
+    except Exception:  # translate re-raises what it does not know
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        hint = _hint_for_credentials(profile)
+        if "expired" in first_line:
+            hint = (
+                f"the credentials of {f'profile {profile!r}' if profile else 'the default profile'} "
+                "were already expired when issued: renew them at their source, and check the clock"
+            )
+        return BedrockProfileError(
+            ExitCode.CREDENTIALS_OR_CONFIG, f"could not get credentials: {first_line}", hint=hint
+        )
+
+
 def _service_hint(exit_code: ExitCode, operation: str | None, region: str | None) -> str | None:
     if exit_code == ExitCode.NOT_FOUND and operation == GET_PROFILE:
         return (
@@ -78,6 +138,10 @@ def translate(
 
     if isinstance(exc, bx.ClientError):
         return _from_client_error(exc, operation, identifier, region)
+    provider_error = _provider_error(exc, profile)
+    if provider_error is not None:
+        provider_error.identifier = identifier
+        return provider_error
     if isinstance(exc, ValueError) and "endpoint" in str(exc).lower():
         return BedrockProfileError(
             ExitCode.CREDENTIALS_OR_CONFIG,
