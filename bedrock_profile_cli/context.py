@@ -131,22 +131,29 @@ class RunContext:
 
     # --- lines for people, on stderr ----------------------------------------------------------------
 
+    def redact(self, text: str) -> str:
+        """``text`` without the run's secrets, tokens, signatures or URL passwords."""
+        from bedrock_profile_cli.redaction import redact
+
+        return redact(text, self.secrets)
+
     def error(self, error: BedrockProfileError) -> None:
         """One line on stderr: what failed, the AWS error code, request ID, and a hint."""
         if self.error_format == "json":
-            self._json_line(error.to_doc())
+            doc = error.to_doc()
+            self._json_line({k: self.redact(v) if isinstance(v, str) else v for k, v in doc.items()})
         else:
-            self._labelled("error", error.line(), "1;31")
+            self._labelled("error", self.redact(error.line()), "1;31")
 
     def warn(self, text: str) -> None:
         if self.error_format == "json":
-            self._json_line({"level": "warning", "message": text})
+            self._json_line({"level": "warning", "message": self.redact(text)})
         else:
-            self._labelled("warning", printable(text), "1;33")
+            self._labelled("warning", printable(self.redact(text)), "1;33")
 
     def note(self, text: str) -> None:
         """A line for people on stderr (progress, check results); not an error."""
-        self.stderr.write(printable(text) + "\n")
+        self.stderr.write(printable(self.redact(text)) + "\n")
         self.stderr.flush()
 
     def _labelled(self, kind: str, text: str, ansi: str) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterable
 from typing import TextIO
+
+from bedrock_profile_cli.redaction import redact
+
+__all__ = ["disable", "enable", "redact"]
 
 # botocore loggers worth a user's attention (botocore.hooks and loaders are noise; botocore.auth
 # prints the string it signs and the signature itself, so it is never enabled).
@@ -18,38 +21,6 @@ LOGGERS = (
     "botocore.credentials",
     "urllib3.connectionpool",
 )
-
-_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(Signature=)[0-9a-fA-F]+"), r"\1<redacted>"),
-    (re.compile(r"(Credential=)[A-Z0-9]{4,}?([A-Z0-9]{4})/"), r"\1<redacted>\2/"),
-    (
-        re.compile(
-            r"""((?:X-Amz-Security-Token|x-amz-security-token|Authorization)['"]?\s*[:=]\s*['"]?(?:b')?)[^'",}\s]+"""
-        ),
-        r"\1<redacted>",
-    ),
-    (
-        re.compile(
-            r"""((?:aws_secret_access_key|aws_session_token|SecretAccessKey|SessionToken|secret_key|clientSecret|token)['"]?\s*[:=]\s*['"]?(?:b')?)[^'",}\s]+""",
-            re.IGNORECASE,
-        ),
-        r"\1<redacted>",
-    ),
-    # (The pattern above also covers SSO: bearer headers logged as bytes, b'...', and the OIDC
-    # client's clientSecret in a CreateToken body.)
-    # STS answers in XML (AssumeRole, AssumeRoleWithWebIdentity): botocore.parsers logs the body
-    # while the credentials in it are being resolved, before they can be added to the secrets.
-    (re.compile(r"(<(?:SecretAccessKey|SessionToken)>)[^<]*"), r"\1<redacted>"),
-)
-
-
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """``text`` with signatures, tokens and the given secret values replaced by ``<redacted>``."""
-    for value in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
-        text = text.replace(value, "<redacted>")
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
 
 
 class RedactingFormatter(logging.Formatter):

@@ -300,6 +300,16 @@ def with_common_options(func: Callable[..., R]) -> Callable[..., R]:
         common.emulator = bool(values["emulator"]) or env_flag(run.env, EMULATOR_ENV)
         env_choice(run.env, OUTPUT_ENV, FORMATS)  # a bad default format fails before any request
         run.options = common
+        from bedrock_profile_cli.redaction import url_password
+
+        for url in (
+            common.endpoint_url,
+            run.env.get("AWS_ENDPOINT_URL_BEDROCK"),
+            run.env.get("AWS_ENDPOINT_URL"),
+        ):
+            password = url_password(url)
+            if password:
+                run.secrets.add(password)
         if common.debug:
             from bedrock_profile_cli import debuglog
 

@@ -50,6 +50,8 @@ ENVIRONMENT: dict[str, str] = {
     "AWS_SHARED_CREDENTIALS_FILE": "AWS credentials file (read by botocore)",
     "AWS_ACCESS_KEY_ID": "credentials, as every AWS tool reads them "
     "(also `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`)",
+    "AWS_ROLE_ARN": "with `AWS_WEB_IDENTITY_TOKEN_FILE`: web identity credentials, as in GitHub Actions OIDC "
+    "and EKS (read by botocore; see [Credentials](#credentials) for every provider)",
     "AWS_MAX_ATTEMPTS": "total attempts per request, retries included (read by botocore)",
     "AWS_RETRY_MODE": "`legacy`, `standard` or `adaptive` (read by botocore)",
 }

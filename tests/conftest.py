@@ -26,7 +26,9 @@ from bedrock_profile_cli.emulator.server import EmulatorServer
 FAKE_ACCESS_KEY = "AKIAFAKEKEY000000042"
 FAKE_SECRET_KEY = "fakeSecretKey/DoNotPrint+0123456789abcdefXYZ"
 FAKE_SESSION_TOKEN = "FakeSessionTokenDoNotPrint0123456789abcdefghijklmnop"
-SECRETS = (FAKE_SECRET_KEY, FAKE_SESSION_TOKEN)
+# The password tests put in endpoint URLs (http://user:PASSWORD@host).
+FAKE_URL_PASSWORD = "UrlPasswordDoNotPrint0123"
+SECRETS = (FAKE_SECRET_KEY, FAKE_SESSION_TOKEN, FAKE_URL_PASSWORD)
 
 BIN_DIR = Path(sys.executable).parent
 CLI = str(BIN_DIR / "bedrock-profile")

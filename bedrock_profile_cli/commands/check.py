@@ -89,4 +89,4 @@ def _say_results(run: RunContext, results: Sequence[CheckResult]) -> None:
         else:
             run.note(f"{cross} {result.identifier}: " + "; ".join(result.failures()))
         if annotate:
-            run.stderr.write(github_annotation(result) + "\n")
+            run.stderr.write(run.redact(github_annotation(result)) + "\n")
