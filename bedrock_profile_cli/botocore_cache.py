@@ -27,7 +27,7 @@ _EXTENSIONS = (".json", ".json.gz")
 # stored, and anything else read back from the cache is not an entry this module wrote.
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: object) -> object:
     """OrderedDicts (botocore's choice) as plain dicts, which keep order and marshal can write."""
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
@@ -65,10 +65,10 @@ class CachingFileLoader:
                 return cached
         data = self._inner.load_file(file_path)
         if entry is not None and isinstance(data, dict) and data:
-            self._store(entry, _plain(data))
+            self._store(entry, {str(key): _plain(value) for key, value in data.items()})
         return data
 
-    def _store(self, entry: Path, data: Any) -> None:
+    def _store(self, entry: Path, data: dict[str, object]) -> None:
         try:
             payload = marshal.dumps(data)
             private_dir(entry.parent)
@@ -77,7 +77,7 @@ class CachingFileLoader:
             pass
 
 
-def _read(entry: Path) -> dict[str, Any] | None:
+def _read(entry: Path) -> dict[str, object] | None:
     """The entry's data, or None when it is missing, unreadable, corrupt, of the wrong shape, or not
     the user's own private file."""
     try:

@@ -24,6 +24,9 @@ def main(argv: Sequence[str] | None = None, run: RunContext | None = None) -> in
     try:
         return _main(list(run.argv), run)
     finally:
+        from bedrock_profile_cli import startup
+
+        startup.resume_collector()
         if run.debug:
             from bedrock_profile_cli import debuglog
 
@@ -112,6 +115,9 @@ def _interrupted(run: RunContext) -> int:
 
 def run() -> None:
     """Console-script entry point."""
+    from bedrock_profile_cli import startup
+
+    startup.pause_collector()
     context = RunContext.from_process()
     code = main(run=context)
     try:

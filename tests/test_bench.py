@@ -27,5 +27,5 @@ def test_bench_runs_one_tiny_case() -> None:
     assert proc.returncode == 0, proc.stderr  # --report-only: a missed target is not a failure here
     assert "version " in proc.stdout
     assert "ratio" in proc.stdout
-    assert "target <= 0.35" in proc.stdout
+    assert "target <= 0.25" in proc.stdout
     assert "| version | bedrock-profile --version | aws --version |" in proc.stdout

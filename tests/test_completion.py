@@ -295,3 +295,18 @@ def test_typers_eval_based_installers_are_gone(invoke) -> None:
     # Typer's --install-completion wrote scripts that eval the program's answers.
     assert "--install-completion" not in invoke("--help").out
     assert invoke("--install-completion").code == ExitCode.USAGE
+
+
+def test_region_list_is_cached_and_a_bad_entry_is_ignored(isolated_env) -> None:
+    regions = completion.bedrock_regions()
+    assert "us-east-1" in regions
+    assert "eu-west-1" in regions
+    cached = cachedir.cache_dir() / "regions.json"
+    entry = json.loads(cached.read_text())
+    assert entry["regions"] == regions
+    assert cached.stat().st_mode & 0o777 == 0o600
+    # A planted entry with the right key but values that are not region names is not offered.
+    cached.write_text(json.dumps({"key": entry["key"], "regions": ["us-east-1; touch /tmp/x", "$(id)"]}))
+    assert completion.bedrock_regions() == regions
+    cached.write_text("not json")
+    assert completion.bedrock_regions() == regions

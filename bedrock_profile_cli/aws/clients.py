@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from bedrock_profile_cli import startup
 from bedrock_profile_cli.aws.bounded import bound_responses
 from bedrock_profile_cli.aws.session import AwsSession
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
@@ -57,4 +58,5 @@ class BedrockClients:
                 )
                 bound_responses(client)
                 self._clients[region] = client
+                startup.resume_collector()  # start-up is over once a client exists
             return self._clients[region]

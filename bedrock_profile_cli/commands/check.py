@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from bedrock_profile_cli.commands.common import emulator_if_asked, parse_all
 from bedrock_profile_cli.context import RunContext
-from bedrock_profile_cli.expectations import CheckResult
 from bedrock_profile_cli.options import IDENTIFIERS, choice, with_common_options
 from bedrock_profile_cli.settings import PROFILE_STATUSES, PROFILE_TYPES
+
+if TYPE_CHECKING:
+    from bedrock_profile_cli.expectations import CheckResult
 
 NAME = "check"
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from bedrock_profile_cli.context import RunContext
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
-from bedrock_profile_cli.identifiers import Identifier, parse
+
+if TYPE_CHECKING:
+    from bedrock_profile_cli.identifiers import Identifier
 
 EMULATOR_INSTALL_HINT = "pip install 'bedrock-profile[emulator]'"
 
@@ -16,6 +19,8 @@ EMULATOR_INSTALL_HINT = "pip install 'bedrock-profile[emulator]'"
 def parse_all(run: RunContext, identifiers: Sequence[str]) -> list[Identifier]:
     """Validate every identifier; when any is malformed, report each (in argument order) and send
     nothing: the run exits with the first one's code."""
+    from bedrock_profile_cli.identifiers import parse
+
     parsed, invalid = [], []
     for raw in identifiers:
         try:

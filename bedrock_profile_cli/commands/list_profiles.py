@@ -10,7 +10,6 @@ import typer
 
 from bedrock_profile_cli.commands.common import emulator_if_asked
 from bedrock_profile_cli.context import RunContext
-from bedrock_profile_cli.identifiers import model_arns, parse_model_arn
 from bedrock_profile_cli.options import choice, with_common_options
 from bedrock_profile_cli.settings import PROFILE_TYPES
 
@@ -36,6 +35,7 @@ def command(
     With no --type both kinds are listed: the service's unfiltered call returns only SYSTEM_DEFINED.
     """
     from bedrock_profile_cli.aws.operations import Bedrock
+    from bedrock_profile_cli.identifiers import model_arns, parse_model_arn
     from bedrock_profile_cli.output import emit
 
     assert run.options is not None

@@ -9,13 +9,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from bedrock_profile_cli.context import RunContext
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.output.formats import FORMATS, SERIALISERS, TABLE, is_scalar_or_scalars
-from bedrock_profile_cli.output.kinds import KINDS, RecordKind
-from bedrock_profile_cli.output.query import compile_query
 from bedrock_profile_cli.settings import OUTPUT_ENV, env_choice
+
+if TYPE_CHECKING:
+    from bedrock_profile_cli.output.kinds import RecordKind
 
 DEFAULT_COLUMNS = 80
 
@@ -53,6 +55,9 @@ def emit(run: RunContext, document: object, kind: str, *, now: datetime | None =
 
     With ``--query`` the expression is applied first; what it selects has no table of its own, so a
     table request prints text for scalars (and lists of them) and JSON otherwise."""
+    from bedrock_profile_cli.output.kinds import KINDS
+    from bedrock_profile_cli.output.query import compile_query
+
     record = KINDS[kind]
     query = run.options.query if run.options else None
     if query is not None:
