@@ -19,7 +19,6 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
-from importlib.util import find_spec
 from pathlib import Path
 
 from bedrock_profile_cli.cachedir import PROG, cache_dir, private_dir, write_private
@@ -65,58 +64,11 @@ def complete_profile(incomplete: str) -> list[str]:
 # --- regions -----------------------------------------------------------------------------------------
 
 
-def _endpoints_file() -> Path | None:
-    spec = find_spec("botocore")
-    for location in list(spec.submodule_search_locations or []) if spec else []:
-        path = Path(location) / "data" / "endpoints.json"
-        if path.is_file():
-            return path
-    return None
-
-
-def _regions_from(path: Path) -> list[str] | None:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    regions: set[str] = set()
-    for partition in data.get("partitions", []):
-        endpoints = partition.get("services", {}).get("bedrock", {}).get("endpoints", {})
-        regions.update(name for name in endpoints if _REGION_RE.fullmatch(name))
-    return sorted(regions)
-
-
 def bedrock_regions() -> list[str]:
-    """Regions where botocore's bundled endpoint data lists Bedrock (read as JSON, not imported).
+    """Regions where botocore's bundled endpoint data lists Bedrock (see regions.py)."""
+    from bedrock_profile_cli.regions import bedrock_regions as regions
 
-    Parsing that 1.2 MB file is most of a TAB's cost, so the list is kept in the cache directory,
-    keyed by the file's path, size and mtime (a botocore upgrade makes a new key); an entry that is
-    not a list of region names is ignored."""
-    path = _endpoints_file()
-    if path is None:
-        return []
-    try:
-        stat = path.stat()
-    except OSError:
-        return []
-    key = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
-    cached = cache_dir() / "regions.json"
-    try:
-        entry = json.loads(cached.read_text())
-        regions = entry["regions"] if isinstance(entry, dict) and entry.get("key") == key else None
-        if isinstance(regions, list) and all(isinstance(r, str) and _REGION_RE.fullmatch(r) for r in regions):
-            return list(regions)
-    except (OSError, ValueError, KeyError):
-        pass
-    found = _regions_from(path)
-    if found is None:
-        return []
-    try:
-        private_dir(cached.parent)
-        write_private(cached, json.dumps({"key": key, "regions": found}).encode())
-    except OSError:
-        pass
-    return found
+    return regions()
 
 
 def complete_region(incomplete: str) -> list[str]:

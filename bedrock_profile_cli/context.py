@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bedrock_profile_cli.errors import BedrockProfileError
 from bedrock_profile_cli.settings import (
+    DEFAULT_ATTEMPT_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     ERROR_FORMAT_ENV,
@@ -48,6 +49,7 @@ class CommonOptions:
     retry_mode: str | None = None
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     read_timeout: float = DEFAULT_READ_TIMEOUT
+    attempt_timeout: float = DEFAULT_ATTEMPT_TIMEOUT
 
     def aws_settings(self) -> AwsSettings:
         from bedrock_profile_cli.aws.settings import AwsSettings
@@ -61,6 +63,7 @@ class CommonOptions:
             retry_mode=self.retry_mode,
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
+            attempt_timeout=self.attempt_timeout,
         )
 
 

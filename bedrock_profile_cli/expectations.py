@@ -130,6 +130,8 @@ def from_lookup(
 # What waiting treats as "not yet" rather than failure.
 NOT_YET = frozenset({ExitCode.NOT_FOUND})
 BACK_OFF = frozenset({ExitCode.THROTTLED, ExitCode.INTERNAL_SERVER})
+# What an attempt cut short at the deadline ends in: waiting timed out (exit 3), not a network error.
+CUT_SHORT = frozenset({ExitCode.NETWORK})
 
 
 @dataclass
@@ -146,28 +148,33 @@ def wait_until(
     timeout: float,
     interval: float,
     clock: Clock | None = None,
+    deadline: float | None = None,
 ) -> list[CheckResult]:
     """Poll ``lookup`` (given the indexes still pending) until every result passes, one fails for
-    good, or ``timeout`` runs out.  Not found means "not yet"; throttling backs off."""
+    good, or ``timeout`` runs out.  Not found means "not yet"; throttling backs off.  ``deadline``
+    (on the clock) is the end the caller gave its lookups too; by default now + ``timeout``."""
     clock = clock or Clock()
-    deadline = clock.now() + timeout
+    deadline = clock.now() + timeout if deadline is None else deadline
     results: list[CheckResult | None] = [None] * count
     pending = list(range(count))
     backoff = 1
     while True:
         fresh = lookup(pending)
+        time_is_up = clock.now() >= deadline
         throttled = False
         still: list[int] = []
         for index, result in zip(pending, fresh, strict=True):
-            results[index] = result
+            code = result.error.exit_code if result.error is not None else None
+            cut_short = code in CUT_SHORT and time_is_up
+            if not (cut_short and results[index] is not None):
+                results[index] = result  # an attempt cut short by the deadline saw nothing new
             if result.passed:
                 continue
-            code = result.error.exit_code if result.error is not None else None
             if code in BACK_OFF:
                 throttled = True
                 still.append(index)
-            elif code is None or code in NOT_YET:
-                still.append(index)
+            elif code is None or code in NOT_YET or cut_short:
+                still.append(index)  # (cut short by the deadline: timed out, below)
             # any other lookup error is final: it keeps its own exit code
         pending = still
         if not pending:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 from collections.abc import Callable
 from typing import Any, Optional, TypeVar, cast
 
@@ -20,6 +21,7 @@ from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.output.formats import FORMATS
 from bedrock_profile_cli.settings import (
     COLOR_MODES,
+    DEFAULT_ATTEMPT_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     EMULATOR_ENV,
@@ -59,6 +61,18 @@ def choice(default: Optional[str], *names: str, choices: tuple[str, ...], help: 
         help=help,
         show_default=default is not None,
     )
+
+
+def seconds(default: float, *names: str, low: float, high: float, help: str) -> Any:
+    """A duration option: a finite number of seconds in [low, high], refused (exit 2) otherwise,
+    ``nan`` and ``inf`` included (a plain float option lets them through its min/max check)."""
+
+    def checked(value: float) -> float:
+        if not math.isfinite(value) or not low <= value <= high:
+            raise typer.BadParameter(f"{value!r} is not a number of seconds from {low:g} to {high:g}")
+        return value
+
+    return typer.Option(default, *names, metavar="SECONDS", callback=checked, help=help)
 
 
 def _complete_profile(incomplete: str) -> list[str]:
@@ -197,15 +211,28 @@ COMMON_PARAMETERS: tuple[tuple[str, object, object], ...] = (
     (
         "connect_timeout",
         float,
-        typer.Option(
-            DEFAULT_CONNECT_TIMEOUT, "--connect-timeout", min=0.1, metavar="SECONDS", help="Connect timeout."
-        ),
+        seconds(DEFAULT_CONNECT_TIMEOUT, "--connect-timeout", low=0.1, high=600, help="Connect timeout."),
     ),
     (
         "read_timeout",
         float,
-        typer.Option(
-            DEFAULT_READ_TIMEOUT, "--read-timeout", min=0.1, metavar="SECONDS", help="Read timeout."
+        seconds(
+            DEFAULT_READ_TIMEOUT,
+            "--read-timeout",
+            low=0.1,
+            high=3600,
+            help="Longest wait for the next bytes of a response.",
+        ),
+    ),
+    (
+        "attempt_timeout",
+        float,
+        seconds(
+            DEFAULT_ATTEMPT_TIMEOUT,
+            "--attempt-timeout",
+            low=0.1,
+            high=3600,
+            help="Longest wait for a whole response (headers and body) in one attempt.",
         ),
     ),
     (

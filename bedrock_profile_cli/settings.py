@@ -26,6 +26,9 @@ PROFILE_STATUSES = ("ACTIVE",)
 
 DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds; botocore's 60 s is far too long for an interactive lookup
 DEFAULT_READ_TIMEOUT = 15.0
+# The whole response of one attempt (headers and body) must arrive within this: a read timeout
+# bounds each read from the socket, not a body dripped a byte at a time.
+DEFAULT_ATTEMPT_TIMEOUT = 30.0
 
 # name -> what it does (shown in README; the test suite checks that README carries this table).
 ENVIRONMENT: dict[str, str] = {

@@ -182,12 +182,12 @@ def test_internal_error_is_one_line_and_traceback_only_with_debug(invoke, emulat
 
 
 def test_ctrl_c_inside_a_command_is_130_with_one_line(invoke, emulator, monkeypatch) -> None:
-    import bedrock_profile_cli.aws.operations as operations
+    from bedrock_profile_cli.aws.operations import Bedrock
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(operations, "get_profiles", interrupted)
+    monkeypatch.setattr(Bedrock, "fetch_in_order", interrupted)
     result = invoke("get", SONNET)
     assert result.code == ExitCode.INTERRUPTED
     assert result.err == "bedrock-profile: interrupted\n"

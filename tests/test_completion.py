@@ -303,10 +303,12 @@ def test_region_list_is_cached_and_a_bad_entry_is_ignored(isolated_env) -> None:
     assert "eu-west-1" in regions
     cached = cachedir.cache_dir() / "regions.json"
     entry = json.loads(cached.read_text())
-    assert entry["regions"] == regions
+    assert entry["bedrock"] == regions
+    assert set(regions) <= set(entry["all"])
     assert cached.stat().st_mode & 0o777 == 0o600
     # A planted entry with the right key but values that are not region names is not offered.
-    cached.write_text(json.dumps({"key": entry["key"], "regions": ["us-east-1; touch /tmp/x", "$(id)"]}))
+    planted = ["us-east-1; touch /tmp/x", "$(id)"]
+    cached.write_text(json.dumps({"key": entry["key"], "bedrock": planted, "all": planted}))
     assert completion.bedrock_regions() == regions
     cached.write_text("not json")
     assert completion.bedrock_regions() == regions

@@ -4,6 +4,7 @@ with the run's retry mode, attempts, timeouts and bounded responses."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from bedrock_profile_cli import startup
@@ -17,7 +18,9 @@ USER_AGENT = "bedrock-profile"
 class BedrockClients:
     """Clients are created under a lock (a botocore session is not thread-safe); a client is."""
 
-    def __init__(self, session: AwsSession, *, pool_size: int) -> None:
+    def __init__(
+        self, session: AwsSession, *, pool_size: int, time_left: Callable[[], float | None] = lambda: None
+    ) -> None:
         from botocore.config import Config
         from botocore.exceptions import InvalidRetryConfigurationError
 
@@ -27,6 +30,7 @@ class BedrockClients:
         if max_attempts is not None:
             retries["total_max_attempts"] = max_attempts
         self.session = session
+        self._time_left = time_left
         try:
             self._config = Config(
                 max_pool_connections=pool_size,
@@ -56,7 +60,12 @@ class BedrockClients:
                     endpoint_url=self.session.settings.endpoint_url or None,
                     config=self._config,
                 )
-                bound_responses(client)
+                bound_responses(
+                    client,
+                    attempt_timeout=self.session.settings.attempt_timeout,
+                    read_timeout=self.session.settings.read_timeout,
+                    time_left=self._time_left,
+                )
                 self._clients[region] = client
                 startup.resume_collector()  # start-up is over once a client exists
             return self._clients[region]

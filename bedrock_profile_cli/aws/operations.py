@@ -4,13 +4,17 @@ ListInferenceProfiles.  Failures come back as :class:`BedrockProfileError`, per 
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bedrock_profile_cli.aws import shapes
 from bedrock_profile_cli.aws.clients import BedrockClients
 from bedrock_profile_cli.aws.session import AwsSession
 from bedrock_profile_cli.aws.settings import AwsSettings
@@ -21,18 +25,11 @@ from bedrock_profile_cli.settings import PROFILE_TYPES
 
 LOG = logging.getLogger("bedrock_profile_cli")
 MAX_WORKERS = 16
+# Pages of one type in one region before a list is taken for an endless nextToken loop: 1,000
+# pages hold at least 1,000 profiles, far beyond any region's catalog (~130 today).
+MAX_PAGES = 1000
 Profile = dict[str, object]
 T = TypeVar("T")
-
-# Members the service model marks as required in GetInferenceProfileResponse.
-REQUIRED_MEMBERS = (
-    "inferenceProfileName",
-    "inferenceProfileArn",
-    "models",
-    "inferenceProfileId",
-    "status",
-    "type",
-)
 
 
 @dataclass
@@ -67,23 +64,10 @@ def profile_from_response(response: Mapping[str, object]) -> Profile:
     """The profile document (ResponseMetadata dropped), or exit 11 when the response is not one.
 
     botocore turns a body that is not JSON (an HTML page, a truncated document) into ``{}``;
-    the required members are what tell a real answer from that."""
+    the required members, and their types, are what tell a real answer from that."""
     doc = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    missing = [name for name in REQUIRED_MEMBERS if name not in doc]
-    if missing:
-        meta = response.get("ResponseMetadata")
-        meta = meta if isinstance(meta, Mapping) else {}
-        headers = meta.get("HTTPHeaders")
-        content_type = headers.get("content-type", "unknown") if isinstance(headers, Mapping) else "unknown"
-        request_id = meta.get("RequestId")
-        raise BedrockProfileError(
-            ExitCode.SERVICE,
-            f"the response could not be parsed as an inference profile: missing {', '.join(missing)} "
-            f"(HTTP {meta.get('HTTPStatusCode', '?')}, content type {content_type})",
-            request_id=str(request_id) if request_id else None,
-            hint="is --endpoint-url a Bedrock endpoint? rerun with --debug to see the response",
-            operation=GET_PROFILE,
-        )
+    meta = response.get("ResponseMetadata")
+    shapes.require_profile(doc, meta if isinstance(meta, Mapping) else {}, GET_PROFILE)
     return doc
 
 
@@ -97,12 +81,24 @@ def _no_region() -> Exception:
 class Bedrock:
     """The operations, on clients shared across up to :data:`MAX_WORKERS` worker threads."""
 
-    def __init__(self, settings: AwsSettings, secrets: set[str], *, pool_size: int = 10) -> None:
+    def __init__(
+        self,
+        settings: AwsSettings,
+        secrets: set[str],
+        *,
+        pool_size: int = 10,
+        deadline: float | None = None,
+    ) -> None:
+        """``deadline`` (time.monotonic()): no attempt outlives it (``check --wait --timeout``)."""
         self.settings = settings
         self.workers = max(1, min(MAX_WORKERS, pool_size))
+        self.deadline = deadline
         self.session = AwsSession(settings, secrets)
-        self.clients = BedrockClients(self.session, pool_size=self.workers)
+        self.clients = BedrockClients(self.session, pool_size=self.workers, time_left=self.time_left)
         self.session.resolve_credentials()
+
+    def time_left(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
     @property
     def default_region(self) -> str | None:
@@ -125,7 +121,8 @@ class Bedrock:
             if lookup.region is None:
                 raise _no_region()
             client = self.clients.client(lookup.region)
-            response = client.get_inference_profile(inferenceProfileIdentifier=ident.raw)
+            with shapes.parse_failures_are_service_errors(GET_PROFILE):
+                response = client.get_inference_profile(inferenceProfileIdentifier=ident.raw)
             lookup.profile = profile_from_response(response)
         except BedrockProfileError as err:
             err.identifier = ident.raw
@@ -147,6 +144,31 @@ class Bedrock:
         elif lookups:
             self._in_threads([functools.partial(self._fetch, lookup) for lookup in lookups])
 
+    def fetch_in_order(self, lookups: Sequence[ProfileLookup]) -> Iterator[ProfileLookup]:
+        """Each lookup, fetched concurrently, yielded in order as soon as it and those before it are
+        done.  At most ``workers`` are in flight or waiting to be yielded: what the caller prints and
+        drops is never all in memory at once, however many identifiers there are."""
+        if len(lookups) <= 1:
+            for lookup in lookups:
+                self._fetch(lookup)
+                yield lookup
+            return
+        executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bedrock-profile")
+        try:
+            window: deque[tuple[ProfileLookup, Future[None]]] = deque()
+            upcoming = iter(lookups)
+            for lookup in itertools.islice(upcoming, self.workers):
+                window.append((lookup, executor.submit(self._fetch, lookup)))
+            while window:
+                lookup, future = window.popleft()
+                future.result()
+                following = next(upcoming, None)
+                if following is not None:
+                    window.append((following, executor.submit(self._fetch, following)))
+                yield lookup
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+
     def _in_threads(self, calls: Sequence[Callable[[], T]]) -> list[T]:
         executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bedrock-profile")
         try:
@@ -160,9 +182,12 @@ class Bedrock:
         *,
         page_size: int | None = None,
         on_page: Callable[[int], None] | None = None,
+        keep: Callable[[Profile], bool] | None = None,
+        max_items: int | None = None,
     ) -> list[Profile]:
-        """Every inference profile summary, all pages.  With no type, both types are fetched
-        (concurrently): the service's unfiltered call returns only SYSTEM_DEFINED profiles."""
+        """Every inference profile summary that ``keep`` accepts, all pages (paging stops once
+        ``max_items`` are kept).  With no type, both types are fetched (concurrently): the
+        service's unfiltered call returns only SYSTEM_DEFINED profiles."""
         region = self.default_region
         if region is None:
             raise translate(_no_region(), operation=LIST_PROFILES)
@@ -179,13 +204,22 @@ class Bedrock:
             paginator = client.get_paginator("list_inference_profiles")
             config = {"PageSize": page_size} if page_size else {}
             found: list[Profile] = []
-            for page in paginator.paginate(typeEquals=kind, PaginationConfig=config):
-                batch = page.get("inferenceProfileSummaries", [])
-                found.extend(batch)
+            iterator = iter(paginator.paginate(typeEquals=kind, PaginationConfig=config))
+            for number in itertools.count(1):
+                with shapes.parse_failures_are_service_errors(LIST_PROFILES):
+                    page = next(iterator, None)
+                if page is None:
+                    break
+                if number > MAX_PAGES:
+                    raise _endless(kind, MAX_PAGES)
+                batch = _summaries_of(page)
+                found.extend(s for s in batch if keep is None or keep(s))
                 if on_page is not None:
                     with lock:
                         count[0] += len(batch)
                         on_page(count[0])
+                if max_items is not None and len(found) >= max_items:
+                    break
             return found
 
         kinds = [type_equals] if type_equals else list(PROFILE_TYPES)
@@ -194,24 +228,43 @@ class Bedrock:
                 results = [pages(kinds[0])]
             else:
                 results = self._in_threads([functools.partial(pages, k) for k in kinds])
-        except BedrockProfileError:
+        except BedrockProfileError as err:
+            err.operation = err.operation or LIST_PROFILES
             raise
         except Exception as exc:
             raise translate(
                 exc, operation=LIST_PROFILES, region=region, profile=self.settings.profile
             ) from exc
-        return [summary for result in results for summary in result]
+        summaries = [summary for result in results for summary in result]
+        return summaries if max_items is None else summaries[:max_items]
 
 
-def get_profiles(
-    identifiers: Sequence[Identifier],
-    settings: AwsSettings,
-    secrets: set[str],
-    *,
-    warn: Callable[[str], None],
-) -> list[ProfileLookup]:
-    """Call GetInferenceProfile for each identifier, concurrently, and return lookups in order."""
-    bedrock = Bedrock(settings, secrets, pool_size=len(identifiers))
-    lookups = bedrock.plan(identifiers, warn)
-    bedrock.fetch(lookups)
-    return lookups
+def _summaries_of(page: Mapping[str, object]) -> list[Profile]:
+    """A page's summaries, each checked; exit 11 when the page is not a ListInferenceProfiles page."""
+    batch = page.get("inferenceProfileSummaries", [])
+    if not isinstance(batch, list):
+        raise BedrockProfileError(
+            ExitCode.SERVICE,
+            "the response could not be parsed: inferenceProfileSummaries is not a list",
+            hint=shapes.PARSE_HINT,
+            operation=LIST_PROFILES,
+        )
+    for position, summary in enumerate(batch, 1):
+        found = shapes.problems(summary, "a summary")
+        if found:
+            raise BedrockProfileError(
+                ExitCode.SERVICE,
+                f"the response could not be parsed: summary {position} of a page: {'; '.join(found)}",
+                hint=shapes.PARSE_HINT,
+                operation=LIST_PROFILES,
+            )
+    return batch
+
+
+def _endless(kind: str, pages: int) -> BedrockProfileError:
+    return BedrockProfileError(
+        ExitCode.SERVICE,
+        f"the service kept answering with a nextToken: more than {pages} pages of {kind} profiles",
+        hint="is --endpoint-url a Bedrock endpoint? --max-items stops paging once it has enough",
+        operation=LIST_PROFILES,
+    )

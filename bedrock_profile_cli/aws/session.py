@@ -8,22 +8,14 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Iterator
-from datetime import timezone
 from typing import Any
 
 from bedrock_profile_cli.aws import credentials
 from bedrock_profile_cli.aws.settings import EMULATOR_REGION, AwsSettings
+from bedrock_profile_cli.aws.shapes import iso_timestamp
 from bedrock_profile_cli.aws.translate import credentials_error, translate
 
 DEFAULT_RETRY_MODE = "standard"
-
-
-def iso_timestamp(value: object) -> str:
-    """A timestamp from the wire as ISO 8601 in UTC, as ``aws`` prints it with
-    ``cli_timestamp_format = iso8601`` (``2024-08-23T18:36:02.123000+00:00``)."""
-    from botocore.utils import parse_timestamp
-
-    return str(parse_timestamp(value).astimezone(timezone.utc).isoformat())
 
 
 class AwsSession:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bedrock_profile_cli.settings import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+from bedrock_profile_cli.settings import (
+    DEFAULT_ATTEMPT_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_READ_TIMEOUT,
+)
 
 EMULATOR_REGION = "us-east-1"
 
@@ -22,3 +26,4 @@ class AwsSettings:
     retry_mode: str | None = None
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     read_timeout: float = DEFAULT_READ_TIMEOUT
+    attempt_timeout: float = DEFAULT_ATTEMPT_TIMEOUT

@@ -79,7 +79,23 @@ def credentials_error(exc: Exception, profile: str | None) -> BedrockProfileErro
         )
 
 
-def _service_hint(exit_code: ExitCode, operation: str | None, region: str | None) -> str | None:
+def _network_failures() -> tuple[type[BaseException], ...]:
+    import http.client
+
+    import urllib3.exceptions
+
+    return (urllib3.exceptions.HTTPError, http.client.HTTPException, ConnectionError, TimeoutError)
+
+
+def _service_hint(
+    exit_code: ExitCode, operation: str | None, region: str | None, code: str = ""
+) -> str | None:
+    if code == "UnrecognizedClientException":  # also what an opt-in region not enabled answers
+        return (
+            f"the credentials were rejected, or {region or 'the region'} is an opt-in region that is not "
+            "enabled for this account: enable it (Account settings, AWS Regions) or choose another "
+            "--region; otherwise refresh the credentials (aws sso login, new session token)"
+        )
     if exit_code == ExitCode.NOT_FOUND and operation == GET_PROFILE:
         return (
             f"looked up in region {region}; an application profile exists in one region and account "
@@ -117,7 +133,7 @@ def _from_client_error(
         request_id=str(request_id) if request_id else None,
         identifier=identifier,
         attempts=retries + 1 if isinstance(retries, int) else None,
-        hint=_service_hint(exit_code, operation, region),
+        hint=_service_hint(exit_code, operation, region, code),
         operation=operation,
     )
 
@@ -201,8 +217,20 @@ def translate(
             "the response could not be parsed: ",
             "is --endpoint-url a Bedrock endpoint? rerun with --debug to see the response",
         ),
+        (
+            (bx.PaginationError,),  # the same nextToken twice
+            ExitCode.SERVICE,
+            "the response could not be paged: ",
+            "is --endpoint-url a Bedrock endpoint? --max-items stops paging once it has enough",
+        ),
         ((bx.ParamValidationError,), ExitCode.VALIDATION, "", None),
         ((bx.BotoCoreError,), ExitCode.CREDENTIALS_OR_CONFIG, "", None),
+        (
+            _network_failures(),  # what escapes botocore's wrapping of urllib3 and the socket
+            ExitCode.NETWORK,
+            "",
+            "the connection failed; check the network, proxy or --endpoint-url",
+        ),
     )
     for classes, exit_code, prefix, hint in rules:
         if isinstance(exc, classes):

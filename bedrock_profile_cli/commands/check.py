@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Optional
 
@@ -9,7 +10,7 @@ import typer
 
 from bedrock_profile_cli.commands.common import emulator_if_asked, parse_all
 from bedrock_profile_cli.context import RunContext
-from bedrock_profile_cli.options import IDENTIFIERS, choice, with_common_options
+from bedrock_profile_cli.options import IDENTIFIERS, choice, seconds, with_common_options
 from bedrock_profile_cli.settings import PROFILE_STATUSES, PROFILE_TYPES
 
 if TYPE_CHECKING:
@@ -33,12 +34,8 @@ def command(
     wait: bool = typer.Option(
         False, "--wait", help="Poll until the expectations hold (not found = not yet)."
     ),
-    timeout: float = typer.Option(
-        300, "--timeout", min=0, metavar="SECONDS", help="Give up waiting after this."
-    ),
-    interval: float = typer.Option(
-        5, "--interval", min=0.1, metavar="SECONDS", help="Time between polls (jittered)."
-    ),
+    timeout: float = seconds(300, "--timeout", low=0, high=7 * 86400, help="Give up waiting after this."),
+    interval: float = seconds(5, "--interval", low=0.1, high=3600, help="Time between polls (jittered)."),
 ) -> int:
     """Assert that inference profiles meet expectations: exit 0 if all do, 3 if any does not.
 
@@ -48,14 +45,18 @@ def command(
     from bedrock_profile_cli import expectations
     from bedrock_profile_cli.aws.operations import Bedrock
     from bedrock_profile_cli.output import emit
+    from bedrock_profile_cli.regions import check_region
 
     assert run.options is not None
+    for region in in_region:
+        check_region(region, "--in-region")  # a typo fails now, not after the whole --timeout
     expect = expectations.Expectations(
         status=status, type=type_, models=tuple(model), in_regions=tuple(in_region)
     )
     parsed = parse_all(run, identifiers)
     with emulator_if_asked(run):
-        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=len(parsed))
+        deadline = time.monotonic() + timeout if wait else None
+        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=len(parsed), deadline=deadline)
         lookups = bedrock.plan(parsed, run.warn)
 
         def lookup(indexes: Sequence[int]) -> list[CheckResult]:
@@ -65,7 +66,9 @@ def command(
 
         if wait:
             run.note(f"waiting up to {timeout:g}s for {len(parsed)} inference profile(s)")
-            results = expectations.wait_until(lookup, len(lookups), timeout=timeout, interval=interval)
+            results = expectations.wait_until(
+                lookup, len(lookups), timeout=timeout, interval=interval, deadline=deadline
+            )
         else:
             results = lookup(range(len(lookups)))
     _say_results(run, results)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bedrock_profile_cli.commands.common import emulator_if_asked, parse_all
 from bedrock_profile_cli.context import RunContext
 from bedrock_profile_cli.options import IDENTIFIERS, with_common_options
@@ -16,18 +18,32 @@ def command(run: RunContext, identifiers: list[str] = IDENTIFIERS) -> int:
     Several identifiers are fetched concurrently and printed in argument order (a JSON array, a YAML
     list, or one table each); failures go to stderr and the exit code is the first failure's.
     """
-    from bedrock_profile_cli.aws.operations import get_profiles
-    from bedrock_profile_cli.output import emit
+    from bedrock_profile_cli.aws.operations import Bedrock
 
     assert run.options is not None
     parsed = parse_all(run, identifiers)
+    failures = []
     with emulator_if_asked(run):
-        lookups = get_profiles(parsed, run.options.aws_settings(), run.secrets, warn=run.warn)
-    profiles = [lookup.profile for lookup in lookups if lookup.profile is not None]
-    many = len(identifiers) > 1
-    if many or profiles:
-        emit(run, profiles if many else profiles[0], "profile")
-    failures = [lookup.error for lookup in lookups if lookup.error is not None]
+        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=len(parsed))
+        lookups = bedrock.plan(parsed, run.warn)
+
+        def profiles() -> Iterator[object]:
+            for lookup in bedrock.fetch_in_order(lookups):
+                if lookup.error is not None:
+                    failures.append(lookup.error)
+                if lookup.profile is not None:
+                    yield lookup.profile
+                    lookup.profile = None  # printed: dropped
+
+        if len(identifiers) > 1:
+            from bedrock_profile_cli.output.stream import emit_each
+
+            emit_each(run, profiles(), "profile")
+        else:
+            from bedrock_profile_cli.output import emit
+
+            for profile in profiles():
+                emit(run, profile, "profile")
     for failure in failures:
         run.error(failure)
     return int(failures[0].exit_code) if failures else 0

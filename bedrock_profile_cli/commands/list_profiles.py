@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Optional
 
@@ -39,18 +39,24 @@ def command(
     from bedrock_profile_cli.output import emit
 
     assert run.options is not None
+
+    def has_model(summary: Mapping[str, object]) -> bool:
+        return any(model in parse_model_arn(arn)[1] for arn in model_arns(summary)) if model else True
+
     where = run.options.region or "the default region"
     with emulator_if_asked(run), _progress(run, f"listing inference profiles in {where}") as tick:
         bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=2)
-        summaries = bedrock.list_profiles(type_, page_size=page_size, on_page=tick)
-    if model:
-        summaries = [s for s in summaries if any(model in parse_model_arn(a)[1] for a in model_arns(s))]
+        summaries = bedrock.list_profiles(
+            type_, page_size=page_size, on_page=tick, keep=has_model if model else None, max_items=max_items
+        )
     if not model and max_items is None and not run.options.emulator:
         from bedrock_profile_cli.completion import remember
 
         remember(summaries, bedrock.default_region)  # what TAB offers for get/check
-    if max_items is not None:
-        summaries = summaries[:max_items]
+    if not summaries:
+        filters = [f"type {type_}" if type_ else "", f"model containing {model!r}" if model else ""]
+        said = ", ".join(f for f in filters if f)
+        run.note(f"no inference profile{' with ' + said if said else ''} in {bedrock.default_region}")
     emit(run, summaries, "profile-summaries")
     return 0
 
