@@ -8,14 +8,15 @@ output layer and the AWS layer.  No module keeps run state in a global.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
-from bedrock_profile_cli.errors import BedrockProfileError
+from bedrock_profile_cli.errors import MESSAGE_LIMIT, BedrockProfileError
 from bedrock_profile_cli.settings import (
     DEFAULT_ATTEMPT_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT,
@@ -67,6 +68,82 @@ class CommonOptions:
         )
 
 
+class _Delegating(io.TextIOBase):
+    """A text stream in front of another (None: a descriptor closed before we started)."""
+
+    def __init__(self, inner: TextIO | None) -> None:
+        self._inner = inner
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return str(getattr(self._inner, "encoding", None) or "utf-8")
+
+    def isatty(self) -> bool:
+        try:
+            return bool(self._inner is not None and self._inner.isatty())
+        except (OSError, ValueError):
+            return False
+
+    def fileno(self) -> int:
+        if self._inner is None:
+            raise OSError("the stream was closed before the program started")
+        return self._inner.fileno()
+
+    def writable(self) -> bool:
+        return True
+
+
+class GuardedStdout(_Delegating):
+    """stdout: a reader that went away is a BrokenPipeError (exit 141, quiet), also when the
+    descriptor was closed before we started (``>&-``); any other failure to write (``> /dev/full``)
+    is exit 12 with one line saying why."""
+
+    def write(self, text: str) -> int:
+        if self._inner is None:
+            raise BrokenPipeError
+        try:
+            return self._inner.write(text)
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise _cannot_write(exc) from exc
+
+    def flush(self) -> None:
+        if self._inner is None:
+            return
+        try:
+            self._inner.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError) as exc:
+            raise _cannot_write(exc) from exc
+
+
+class BestEffortStderr(_Delegating):
+    """stderr: when it is closed or full there is nowhere left to say anything, so what cannot be
+    written is dropped, and the run keeps its own exit code."""
+
+    def write(self, text: str) -> int:
+        try:
+            return self._inner.write(text) if self._inner is not None else len(text)
+        except (OSError, ValueError):
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            if self._inner is not None:
+                self._inner.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _cannot_write(exc: BaseException) -> BedrockProfileError:
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    from bedrock_profile_cli.errors import ExitCode
+
+    return BedrockProfileError(ExitCode.OUTPUT, f"cannot write output: {reason}")
+
+
 @dataclass
 class RunContext:
     stdout: TextIO
@@ -79,9 +156,10 @@ class RunContext:
 
     @classmethod
     def from_process(cls, argv: Sequence[str] | None = None) -> RunContext:
+        """The process's streams (guarded: see :class:`GuardedStdout`), environment and arguments."""
         return cls(
-            stdout=sys.stdout,
-            stderr=sys.stderr,
+            stdout=cast(TextIO, GuardedStdout(sys.stdout)),
+            stderr=cast(TextIO, BestEffortStderr(sys.stderr)),
             env=os.environ,
             argv=list(sys.argv[1:] if argv is None else argv),
         )
@@ -143,10 +221,10 @@ class RunContext:
     def error(self, error: BedrockProfileError) -> None:
         """One line on stderr: what failed, the AWS error code, request ID, and a hint."""
         if self.error_format == "json":
-            doc = error.to_doc()
+            doc = error.to_doc(None if self.debug else MESSAGE_LIMIT)
             self._json_line({k: self.redact(v) if isinstance(v, str) else v for k, v in doc.items()})
         else:
-            self._labelled("error", self.redact(error.line()), "1;31")
+            self._labelled("error", self.redact(error.line(None if self.debug else MESSAGE_LIMIT)), "1;31")
 
     def warn(self, text: str) -> None:
         if self.error_format == "json":

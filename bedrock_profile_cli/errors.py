@@ -25,6 +25,7 @@ class ExitCode(IntEnum):
     CREDENTIALS_OR_CONFIG = 9
     NETWORK = 10
     SERVICE = 11
+    OUTPUT = 12
     INTERRUPTED = 130
     BROKEN_PIPE = 141
 
@@ -43,6 +44,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     "no region, expired or rejected token, bad endpoint URL, emulator extra missing",
     ExitCode.NETWORK: "network: endpoint unreachable, connect or read timeout, TLS failure",
     ExitCode.SERVICE: "any other service error, or a response that cannot be parsed",
+    ExitCode.OUTPUT: "stdout could not be written (disk full, I/O error): one line on stderr says why",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitCode.BROKEN_PIPE: "stdout closed early (`| head` stopped reading): quiet, as other Unix tools",
 }
@@ -76,6 +78,16 @@ def exit_code_for_aws_error(code: str) -> ExitCode:
     return AWS_ERROR_EXIT_CODES.get(code, ExitCode.SERVICE)
 
 
+# A service message or URL can be 100 KB: the line shows this much of it (--debug shows all).
+MESSAGE_LIMIT = 500
+
+
+def capped(text: str, limit: int | None) -> str:
+    if limit is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit} more characters; --debug shows all)"
+
+
 class BedrockProfileError(Exception):
     """A failure meant for people: what failed, why, and what to try."""
 
@@ -102,14 +114,15 @@ class BedrockProfileError(Exception):
         self.operation = operation  # the AWS operation that failed, when one did
         self.reported = False  # already printed by the command; main() only exits with its code
 
-    def line(self) -> str:
-        """The one line printed on stderr (without the program-name prefix)."""
+    def line(self, limit: int | None = MESSAGE_LIMIT) -> str:
+        """The one line printed on stderr (without the program-name prefix); a message longer than
+        ``limit`` characters is cut there, saying how much is left out (None: whole)."""
         parts = []
         if self.identifier is not None:
             parts.append(f"{self.identifier}: ")
         if self.aws_code:
             parts.append(f"{self.aws_code}: ")
-        parts.append(self.message.rstrip(". ") or "failed")
+        parts.append(capped(self.message.rstrip(". ") or "failed", limit))
         extras = []
         if self.attempts and self.attempts > 1:
             extras.append(f"after {self.attempts} attempts")
@@ -121,14 +134,14 @@ class BedrockProfileError(Exception):
             parts.append(f"; hint: {self.hint}")
         return printable("".join(parts))
 
-    def to_doc(self) -> dict[str, object]:
+    def to_doc(self, limit: int | None = MESSAGE_LIMIT) -> dict[str, object]:
         """The error as ``--error-format json`` prints it (one object per line)."""
         return {
             "level": "error",
             "exitCode": int(self.exit_code),
             "exitName": ExitCode(self.exit_code).name,
             "awsCode": self.aws_code,
-            "message": self.message,
+            "message": capped(self.message, limit),
             "requestId": self.request_id,
             "identifier": self.identifier,
             "attempts": self.attempts,

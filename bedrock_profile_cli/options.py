@@ -337,6 +337,16 @@ def with_common_options(func: Callable[..., R]) -> Callable[..., R]:
             password = url_password(url)
             if password:
                 run.secrets.add(password)
+        if not common.emulator:
+            from bedrock_profile_cli.aws.settings import check_endpoint_url
+
+            for source, url in (
+                ("--endpoint-url", common.endpoint_url),
+                ("AWS_ENDPOINT_URL_BEDROCK", run.env.get("AWS_ENDPOINT_URL_BEDROCK")),
+                ("AWS_ENDPOINT_URL", run.env.get("AWS_ENDPOINT_URL")),
+            ):
+                if url:
+                    check_endpoint_url(url, source)
         if common.debug:
             from bedrock_profile_cli import debuglog
 
@@ -347,4 +357,46 @@ def with_common_options(func: Callable[..., R]) -> Callable[..., R]:
             compile_query(common.query)  # a bad expression fails before any request
         return _signals_as_errors(lambda: func(run, **kwargs))
 
-    return _with_parameters(func, list(COMMON_PARAMETERS), body)
+    wrapper = _with_parameters(func, list(COMMON_PARAMETERS), body)
+    wrapper.takes_common_options = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def _common_flags() -> dict[str, bool]:
+    """Every spelling of a common option, and whether it takes a value."""
+    flags: dict[str, bool] = {}
+    for _, _, info in COMMON_PARAMETERS:
+        takes_value = getattr(info, "default", None) is not False  # False: an on/off flag
+        for decl in getattr(info, "param_decls", ()) or ():
+            flags[decl] = takes_value
+    return flags
+
+
+def hoist_common_options(argv: list[str], commands_with_common: set[str]) -> list[str]:
+    """``--region us-east-1 get X`` as ``get --region us-east-1 X``: the common options may come
+    before the command name, as AWS CLI and gh users type them.  They go right after the command
+    name, so that one given after it as well wins.  Anything else is left for click to judge."""
+    flags = _common_flags()
+    hoisted: list[str] = []
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        name = token.split("=", 1)[0]
+        if name in flags and token.startswith("--"):
+            takes_value = flags[name]
+            hoisted.append(token)
+            if takes_value and "=" not in token and i + 1 < len(argv):
+                hoisted.append(argv[i + 1])
+                i += 1
+            i += 1
+        elif token[:2] in flags and len(token) >= 2 and not token.startswith("--"):
+            hoisted.append(token)  # -r REGION, or -rREGION
+            if flags[token[:2]] and len(token) == 2 and i + 1 < len(argv):
+                hoisted.append(argv[i + 1])
+                i += 1
+            i += 1
+        else:
+            break
+    if not hoisted or i >= len(argv) or argv[i] not in commands_with_common:
+        return argv
+    return [argv[i], *hoisted, *argv[i + 1 :]]

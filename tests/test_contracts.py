@@ -103,3 +103,11 @@ def test_every_registered_command_is_documented() -> None:
 
     for module in COMMANDS:
         assert f"`bedrock-profile {module.NAME}" in README, module.NAME
+
+
+def test_the_entry_points_early_exit_codes_are_the_tables() -> None:
+    from bedrock_profile_cli import cli
+
+    assert cli.INTERRUPTED == ExitCode.INTERRUPTED
+    assert cli._OUTPUT_CODE == ExitCode.OUTPUT
+    assert cli._BROKEN_PIPE_CODE == ExitCode.BROKEN_PIPE

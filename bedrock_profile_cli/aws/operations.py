@@ -264,7 +264,7 @@ def _summaries_of(page: Mapping[str, object]) -> list[Profile]:
 def _endless(kind: str, pages: int) -> BedrockProfileError:
     return BedrockProfileError(
         ExitCode.SERVICE,
-        f"the service kept answering with a nextToken: more than {pages} pages of {kind} profiles",
+        f"the service kept sending a next page after {pages} pages of {kind} profiles",
         hint="is --endpoint-url a Bedrock endpoint? --max-items stops paging once it has enough",
         operation=LIST_PROFILES,
     )

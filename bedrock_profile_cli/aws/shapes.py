@@ -57,7 +57,7 @@ def iso_timestamp(value: object) -> str:
         raise ValueError(f"timestamp {value!r} is not a time")
     try:
         moment = parse_timestamp(value)
-    except (ValueError, TypeError, OverflowError) as exc:
+    except (ValueError, TypeError, OverflowError, RuntimeError) as exc:  # botocore: RuntimeError too
         raise ValueError(f"timestamp {str(value)[:60]!r} is not a time") from exc
     return str(moment.astimezone(timezone.utc).isoformat())
 

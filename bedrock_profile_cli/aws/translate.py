@@ -197,7 +197,8 @@ def translate(
             (bx.ConnectTimeoutError, bx.ReadTimeoutError),
             ExitCode.NETWORK,
             "",
-            "the endpoint did not answer in time; check the network, proxy or --endpoint-url",
+            "the endpoint did not answer in time (--connect-timeout, --read-timeout, --attempt-timeout); "
+            "check the network, proxy or --endpoint-url",
         ),
         (
             (bx.SSLError,),

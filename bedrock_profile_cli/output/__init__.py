@@ -56,12 +56,12 @@ def emit(run: RunContext, document: object, kind: str, *, now: datetime | None =
     With ``--query`` the expression is applied first; what it selects has no table of its own, so a
     table request prints text for scalars (and lists of them) and JSON otherwise."""
     from bedrock_profile_cli.output.kinds import KINDS
-    from bedrock_profile_cli.output.query import compile_query
+    from bedrock_profile_cli.output.query import search
 
     record = KINDS[kind]
     query = run.options.query if run.options else None
     if query is not None:
-        document = compile_query(query).search(document)
+        document = search(query, document)
     fmt = output_format(run, record)
     if fmt == TABLE and query is None:
         from bedrock_profile_cli.output.tables import make_console

@@ -18,7 +18,25 @@ def compile_query(expression: str) -> CompiledQuery:
 
     try:
         compiled: CompiledQuery = jmespath.compile(expression)
-    except JMESPathError as exc:
-        message = " ".join(str(exc).split())
-        raise BedrockProfileError(ExitCode.USAGE, f"invalid --query: {message}") from exc
+    except (JMESPathError, RecursionError) as exc:
+        raise _invalid(exc) from exc
     return compiled
+
+
+def search(expression: str, document: object) -> object:
+    """``expression`` applied to ``document``; an expression that fails on it (an unknown function,
+    the wrong number or type of arguments) is a usage error too, with JMESPath's message."""
+    from jmespath.exceptions import JMESPathError
+
+    compiled = compile_query(expression)
+    try:
+        return compiled.search(document)
+    except (JMESPathError, RecursionError) as exc:
+        raise _invalid(exc) from exc
+
+
+def _invalid(exc: BaseException) -> BedrockProfileError:
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, RecursionError):
+        message = "the expression is nested too deeply"
+    return BedrockProfileError(ExitCode.USAGE, f"invalid --query: {message[:300]}")
