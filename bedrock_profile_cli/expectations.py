@@ -6,12 +6,14 @@ Pure logic: the AWS call comes in as a function, the clock and sleep can be repl
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.identifiers import ANY_REGION, model_arns, parse_model_arn
+from bedrock_profile_cli.textsafe import printable
 
 MAX_BACKOFF_FACTOR = 8
 
@@ -192,8 +194,26 @@ def wait_until(
     return [r for r in results if r is not None]
 
 
+ANNOTATION_TITLE = "bedrock-profile check"
+
+
+def _workflow_data(text: str) -> str:
+    """Text for the message of a workflow command: shown as the human line shows it (every
+    control, format and separator character as a visible escape, so no ESC/CSI, OSC 52, BEL or
+    bidi override reaches the log viewer), then GitHub's own escaping of ``%``, CR and LF.  A line
+    break the service put in stays a line break of the annotation (``%0A``), never a new command."""
+    pieces = re.split(r"([\r\n])", text)  # CR and LF kept, as GitHub's own escapes
+    shown = "".join(piece if piece in ("\r", "\n") else printable(piece) for piece in pieces)
+    return shown.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _workflow_property(text: str) -> str:
+    """A property value of a workflow command (``title=...``): as a message, and ``:``/``,`` too."""
+    return _workflow_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def github_annotation(result: CheckResult) -> str:
-    """A GitHub Actions ``::error`` workflow command for a failed result."""
+    """A GitHub Actions ``::error`` workflow command for a failed result, on one line whatever the
+    service sent."""
     message = f"{result.identifier}: " + "; ".join(result.failures())
-    escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::error title=bedrock-profile check::{escaped}"
+    return f"::error title={_workflow_property(ANNOTATION_TITLE)}::{_workflow_data(message)}"
