@@ -43,32 +43,56 @@ def table(profile: dict, color: bool = False, width: int = 80) -> str:
     return stream.getvalue()
 
 
-def squashed(text: str) -> str:
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "│╭╮╰╯─┬┴┼├┤")
+REALISTIC = json.loads((GOLDEN / "realistic_profiles.json").read_text())["summaries"]
 
 
-def test_table_matches_golden_output() -> None:
-    assert table(PROFILE) == (GOLDEN / "table_80.txt").read_text()
+@pytest.mark.parametrize(
+    ("name", "width"), [("table_40.txt", 40), ("table_80.txt", 80), ("table_120.txt", 120)]
+)
+def test_get_matches_golden_output(name: str, width: int) -> None:
+    assert table(PROFILE, width=width) == (GOLDEN / name).read_text()
 
 
-def test_table_at_80_columns_wraps_ids_and_never_truncates() -> None:
-    text = table(PROFILE)
-    assert all(len(line) <= 80 for line in text.splitlines())
-    assert "…" not in text
-    assert "..." not in text
-    assert PROFILE["inferenceProfileArn"] in squashed(text)
-    assert "us-west-2" in text
-    assert "anthropic.claude-3-5-sonnet-20240620-v1:0" in text
+@pytest.mark.parametrize(
+    ("name", "fmt", "count", "width"),
+    [
+        ("list_40.txt", "table", 3, 40),
+        ("list_80.txt", "table", 5, 80),
+        ("list_wide_120.txt", "wide", 3, 120),
+    ],
+)
+def test_list_matches_golden_output(name: str, fmt: str, count: int, width: int) -> None:
+    text = render_output(REALISTIC[:count], "profile-summaries", fmt, columns=width, now=NOW)
+    assert text == (GOLDEN / name).read_text()
+
+
+def test_table_at_80_columns_keeps_ids_whole_and_never_truncates() -> None:
+    lines = table(PROFILE).splitlines()
+    arn = PROFILE["inferenceProfileArn"]
+    assert "│   " + arn in lines  # longer than 80: whole on its line, for the terminal to soft-wrap
+    assert all(len(line) <= 80 for line in lines if arn not in line)
+    assert not any("…" in line or "..." in line for line in lines)
+    assert "│ ID:           us.anthropic.claude-3-5-sonnet-20240620-v1:0" in lines
+    assert "│ Models (2):   us-east-1  anthropic.claude-3-5-sonnet-20240620-v1:0" in lines
+    assert "│               us-west-2  anthropic.claude-3-5-sonnet-20240620-v1:0" in lines
 
 
 def test_table_at_40_columns_still_keeps_the_whole_arn() -> None:
     text = table(PROFILE, width=40)
     assert "…" not in text
-    assert PROFILE["inferenceProfileArn"] in squashed(text)
+    assert "│   " + PROFILE["inferenceProfileArn"] in text.splitlines()
+
+
+def test_no_table_starts_with_a_blank_line() -> None:
+    for width in (20, 40, 80, 200):
+        for document, kind in ((PROFILE, "profile"), (REALISTIC, "profile-summaries")):
+            for fmt in ("table", "wide"):
+                text = render_output(document, kind, fmt, columns=width, now=NOW)
+                assert text.splitlines()[0].strip(), (kind, fmt, width)
 
 
 def test_table_shows_readable_utc_time_with_age() -> None:
-    text = table(PROFILE)
+    text = table(PROFILE, width=120)
     assert "2024-08-23 19:00:00 UTC (2 years ago)" in text
     assert "2026-08-23 19:00:00 UTC (3 months ago)" in text
 
@@ -113,6 +137,7 @@ def test_unknown_enums_and_absent_optional_fields_render() -> None:
         "type": "FUTURE_TYPE",
     }
     text = table(minimal)
+    assert "│ Models (1):  us-east-1  a.b" in text
     assert "SOMETHING_NEW" in text
     assert "FUTURE_TYPE" in text
     assert "Created" not in text

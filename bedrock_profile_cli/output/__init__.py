@@ -1,7 +1,7 @@
 """The output layer: a command hands over a document and its record kind; this layer applies
 ``--query``, picks the format, and writes stdout.  Commands never branch on the format.
 
-- :mod:`.formats`: the format registry (json, yaml, text; table through the kind).
+- :mod:`.formats`: the format registry (json, yaml, text; table and wide through the kind).
 - :mod:`.kinds`: the record-kind registry, each with its table renderer.
 - :mod:`.tables`: the rich tables (rich is imported only when one is drawn).
 """
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from bedrock_profile_cli.context import RunContext
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
-from bedrock_profile_cli.output.formats import FORMATS, SERIALISERS, TABLE, is_scalar_or_scalars
+from bedrock_profile_cli.output.formats import FORMATS, SERIALISERS, TABLE, TABLES, WIDE, is_scalar_or_scalars
 from bedrock_profile_cli.settings import OUTPUT_ENV, env_choice
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def emit(run: RunContext, document: object, kind: str, *, now: datetime | None =
     """Write ``document`` (plain JSON-like data of record kind ``kind``) on stdout.
 
     With ``--query`` the expression is applied first; what it selects has no table of its own, so a
-    table request prints text for scalars (and lists of them) and JSON otherwise."""
+    table (or wide) request prints text for scalars (and lists of them) and JSON otherwise."""
     from bedrock_profile_cli.output.kinds import KINDS
     from bedrock_profile_cli.output.query import search
 
@@ -63,13 +63,14 @@ def emit(run: RunContext, document: object, kind: str, *, now: datetime | None =
     if query is not None:
         document = search(query, document)
     fmt = output_format(run, record)
-    if fmt == TABLE and query is None:
+    if fmt in TABLES and query is None:
         from bedrock_profile_cli.output.tables import make_console
 
         console = make_console(run.stdout, run.stdout_color(), table_width(run))
-        record.table(document, console, now or datetime.now(timezone.utc))
+        draw = record.wide if fmt == WIDE and record.wide is not None else record.table
+        draw(document, console, now or datetime.now(timezone.utc))
     else:
-        if fmt == TABLE:
+        if fmt in TABLES:
             fmt = "text" if is_scalar_or_scalars(document) else "json"
         run.stdout.write(SERIALISERS[fmt](document))
     run.stdout.flush()

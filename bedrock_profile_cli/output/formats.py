@@ -1,8 +1,10 @@
 """The output formats, in one registry: each turns a document (plain JSON-like data) into text.
 
 ``json`` and ``yaml`` carry exactly the data; ``text`` is for shells; ``table`` is for people and is
-drawn by the record kind's table renderer (:mod:`.kinds`).  Adding a format means one function here
-and one entry in :data:`FORMATS`; ``--output`` takes its choices from that registry.
+drawn by the record kind's table renderer (:mod:`.kinds`); ``wide`` is the table with every column
+the kind has (``list`` adds the model IDs), the table itself for kinds with no wider one.  Adding a
+format means one function here and one entry in :data:`FORMATS`; ``--output`` takes its choices
+from that registry.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ def is_scalar_or_scalars(document: object) -> bool:
 
 
 TABLE = "table"
-# Formats that serialise a document on their own; ``table`` is drawn per record kind.
+WIDE = "wide"
+# Formats that serialise a document on their own; ``table`` and ``wide`` are drawn per record kind.
 SERIALISERS: dict[str, Callable[[object], str]] = {"json": to_json, "yaml": to_yaml, "text": to_text}
-FORMATS: tuple[str, ...] = (TABLE, *SERIALISERS)
+TABLES: tuple[str, ...] = (TABLE, WIDE)
+FORMATS: tuple[str, ...] = (TABLE, WIDE, *SERIALISERS)

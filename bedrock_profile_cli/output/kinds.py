@@ -1,8 +1,9 @@
 """The record kinds a command can hand to the output layer, in one registry.
 
 A kind names what a document is (a profile, profile summaries, check results) and how people see
-it as a table.  JSON, YAML and text need nothing per kind.  A new command with a new shape of data
-adds its kind here and its table renderer in :mod:`.tables`.
+it as a table, and, if it has one, as a wide table (``-o wide``: more columns; a kind without one
+draws its table).  JSON, YAML and text need nothing per kind.  A new command with a new shape of
+data adds its kind here and its table renderer in :mod:`.tables`.
 """
 
 from __future__ import annotations
@@ -27,10 +28,12 @@ class RecordKind:
     # The format when neither --output nor BEDROCK_PROFILE_OUTPUT says; None: table on a terminal,
     # else JSON.
     default_format: str | None = None
+    # -o wide; None: the same as the table.
+    wide: TableRenderer | None = None
 
 
 PROFILE = RecordKind("profile", tables.draw_profiles)
-PROFILE_SUMMARIES = RecordKind("profile-summaries", tables.draw_summaries)
+PROFILE_SUMMARIES = RecordKind("profile-summaries", tables.draw_summaries, wide=tables.draw_summaries_wide)
 # check's results for people are its lines on stderr; stdout carries JSON/YAML/text only when asked.
 CHECK_RESULTS = RecordKind("check-results", tables.draw_nothing, default_format="table")
 

@@ -1,12 +1,24 @@
 """Tables for people: one renderer per record kind (registered in :mod:`.kinds`).
 
+Nothing is ever dropped or cropped, and an ID, ARN, name, region or model ID is never broken by an
+inserted line break or ellipsis: a copied ARN is the ARN.  Each renderer lays its records out for
+the width (``output.table_width``) in one of two forms:
+
+- a table, when every row fits: ``get`` a two-column box, ``list`` columns under a header;
+- otherwise one block per record (as ``kubectl describe`` or ``psql \\x``): ``Key:  value`` lines
+  behind a ``│`` gutter.  A value that does not fit after its key goes on the line below it; one
+  longer than the whole width is printed whole there all the same, left to the terminal's soft
+  wrap (which, unlike an inserted line break, keeps a copied ARN whole).
+
 Text that came from the service is data: it goes into rich as ``Text`` (never markup) with control
-characters made visible.  rich is imported only when a table is drawn.
+and format characters made visible (:func:`textsafe.printable`).  rich is imported only when a
+table is drawn.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, TextIO
 
@@ -15,10 +27,18 @@ from bedrock_profile_cli.textsafe import printable
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
 ACTIVE = "ACTIVE"
+NONE = "-"  # shown for a value that is absent (no status, no models)
+GAP = "  "  # between columns of a table, and between a block's key and its value
+GUTTER = "│ "
+# A value that does not fit after its key goes on the next line, this far in (gutter included).
+VALUE_INDENT = 4
+# Prose (a description) wraps between words after its key only when that leaves this much room.
+MIN_PROSE_WIDTH = 20
+
+Segment = tuple[str, str]  # text (already printable) and a rich style ("" for none)
+Line = list[Segment]
 
 
 def _plural(n: int, unit: str) -> str:
@@ -62,57 +82,356 @@ def format_timestamp(value: object, now: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M:%S} UTC ({humanize_age(moment, now)})"
 
 
-def _text(value: object, style: str = "") -> Text:
-    from rich.text import Text
-
-    return Text(printable("" if value is None else str(value)), style=style)
+# --- measuring and laying out lines -------------------------------------------------------------------
 
 
-def _lines(values: Sequence[str]) -> Text:
-    """One line per value, each made safe on its own."""
-    from rich.text import Text
+def _cells(text: str) -> int:
+    """Terminal cells ``text`` takes (East Asian wide characters count two)."""
+    from rich.cells import cell_len
 
-    return Text("\n").join(_text(v) for v in values) if values else _text("-")
+    return cell_len(text)
 
 
-def _models_table(models: Sequence[object]) -> Table:
-    from rich import box
-    from rich.table import Table
+def _width(line: Line) -> int:
+    return sum(_cells(text) for text, _ in line)
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, expand=False)
-    table.add_column("Region", no_wrap=True, style="cyan")
-    table.add_column("Model ID", overflow="fold")
+
+def _safe(value: object) -> str:
+    return printable("" if value is None else str(value))
+
+
+def _status_style(status: object, active: str) -> str:
+    return active if status == ACTIVE else "bold yellow"
+
+
+def _aligned(row: Sequence[Segment], widths: Sequence[int]) -> Line:
+    """The cells of ``row`` side by side, each but the last padded to its column's width."""
+    line: Line = []
+    for i, (text, style) in enumerate(row):
+        line.append((text, style))
+        if i < len(row) - 1:
+            line.append((" " * (widths[i] - _cells(text)) + GAP, ""))
+    return line
+
+
+def _column_widths(rows: Sequence[Sequence[Segment]]) -> list[int]:
+    widths: list[int] = []
+    for row in rows:
+        for i, (text, _) in enumerate(row):
+            if i == len(widths):
+                widths.append(0)
+            widths[i] = max(widths[i], _cells(text))
+    return widths
+
+
+def _row_width(row: Sequence[Segment], widths: Sequence[int]) -> int:
+    return _width(_aligned(row, widths))
+
+
+def _words(text: str) -> list[str]:
+    return [word for word in text.split(" ") if word]
+
+
+def _wrap(chunks: Sequence[str], width: int) -> list[str]:
+    """``chunks`` joined by spaces in lines of at most ``width`` cells, broken only between chunks;
+    a chunk longer than ``width`` gets a line of its own, whole."""
+    lines: list[str] = []
+    current = ""
+    for chunk in chunks:
+        candidate = f"{current} {chunk}" if current else chunk
+        if current and _cells(candidate) > width:
+            lines.append(current)
+            current = chunk
+        else:
+            current = candidate
+    return [*lines, current]
+
+
+def _trim(line: Line) -> Line:
+    """``line`` without the padding after its last cell (cells of a row that ended early)."""
+    out = list(line)
+    while out and not out[-1][0].strip(" "):
+        out.pop()
+    return out
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled value of a record.  ``rows`` are its lines; each row is one or more cells
+    (region and model ID) that line up across rows and are never broken.  ``prose`` marks free text
+    (a description) that may wrap between words.  ``header`` names the cells in the box form."""
+
+    label: str
+    rows: tuple[tuple[Segment, ...], ...]
+    prose: bool = False
+    header: tuple[Segment, ...] | None = None
+
+    @classmethod
+    def one(cls, label: str, value: object, style: str = "") -> Field:
+        return cls(label, (((_safe(value), style),),))
+
+    @classmethod
+    def text(cls, label: str, chunks: Sequence[str]) -> Field:
+        """Prose, broken only between ``chunks`` (its words); nothing to show is shown as ``-``."""
+        return cls(label, (tuple((chunk, "") for chunk in chunks) or ((NONE, ""),),), prose=True)
+
+
+# --- one record per block ------------------------------------------------------------------------------
+
+
+def _indent(width: int, cells: int, preferred: int) -> int:
+    """The indent for a value of ``cells`` on its own line: ``preferred`` if the value then fits,
+    else just the gutter, else none; ``preferred`` if it fits nowhere (it is longer than the width)."""
+    for indent in (preferred, len(GUTTER), 0):
+        if indent + cells <= width:
+            return indent
+    return preferred
+
+
+def _indented(indent: int, line: Line) -> Line:
+    lead = GUTTER + " " * (indent - len(GUTTER)) if indent >= len(GUTTER) else " " * indent
+    return [(lead, "dim"), *line] if lead else line
+
+
+def _block_field(field: Field, key: Line, column: int, width: int) -> list[Line]:
+    """The lines of one field: after its key (``column`` cells in) when they fit there, else on the
+    lines below it."""
+    key_alone = [(GUTTER, "dim"), *key]
+    padded = [*key_alone, (" " * (column - _width(key_alone)), "")]
+    continuation: Line = [(GUTTER, "dim"), (" " * (column - len(GUTTER)), "")]
+    if field.prose:
+        chunks = [text for text, _ in field.rows[0]]
+        style = field.rows[0][0][1]
+        room = width - column
+        if room >= MIN_PROSE_WIDTH and max(_cells(chunk) for chunk in chunks) <= room:
+            first, *rest = _wrap(chunks, room)
+            return [[*padded, (first, style)], *[[*continuation, (part, style)] for part in rest]]
+        wrapped = _wrap(chunks, width - VALUE_INDENT)
+        return [
+            key_alone,
+            *[_indented(_indent(width, _cells(part), VALUE_INDENT), [(part, style)]) for part in wrapped],
+        ]
+
+    widths = _column_widths(field.rows)
+    if all(column + _row_width(row, widths) <= width for row in field.rows):
+        head, *tail = field.rows
+        return [padded + _aligned(head, widths), *[continuation + _aligned(row, widths) for row in tail]]
+    lines = [key_alone]
+    if all(VALUE_INDENT + _row_width(row, widths) <= width for row in field.rows):
+        return lines + [_indented(VALUE_INDENT, _aligned(row, widths)) for row in field.rows]
+    for row in field.rows:  # each cell on a line of its own, the first ones leading
+        for i, cell in enumerate(row):
+            preferred = VALUE_INDENT + (2 if i else 0)
+            lines.append(_indented(_indent(width, _cells(cell[0]), preferred), [cell]))
+    return lines
+
+
+def _block_body(fields: Sequence[Field], width: int) -> list[Line]:
+    keys = [[(f"{field.label}:", "bold")] for field in fields]
+    column = len(GUTTER) + max((_width(key) for key in keys), default=0) + len(GAP)
+    body: list[Line] = []
+    for field, key in zip(fields, keys, strict=True):
+        body += [_trim(line) for line in _block_field(field, key, column, width)]
+    return body
+
+
+def _blocks(records: Sequence[Sequence[Field]], width: int) -> list[Line]:
+    """Each record as ``Key:  value`` lines behind a gutter, opened by ``╭`` and closed by ``╰``
+    (rules as long as the widest line, at most the width), a blank line between records."""
+    bodies = [_block_body(fields, width) for fields in records]
+    widest = max((_width(line) for body in bodies for line in body), default=0)
+    rule = "─" * max(1, min(width, widest) - 1)
+    lines: list[Line] = []
+    for i, body in enumerate(bodies):
+        lines += [[]] if i else []
+        lines += [[("╭" + rule, "dim")], *body, [("╰" + rule, "dim")]]
+    return lines
+
+
+# --- inference profiles (get) --------------------------------------------------------------------------
+
+MODEL_HEADER: tuple[Segment, ...] = (("Region", "bold"), ("Model ID", "bold"))
+
+
+def _model_rows(models: Sequence[object]) -> tuple[tuple[Segment, ...], ...]:
+    """A (region, model ID) row per model ARN; a region-less ARN (``global.`` profiles) is served in
+    any commercial region: ``*``."""
+    rows = []
     for model in models:
         arn = model.get("modelArn", "") if isinstance(model, dict) else model
         region, model_id = parse_model_arn(str(arn))
-        table.add_row(_text(region or "-"), _text(model_id))
-    return table
+        rows.append(((_safe(region or ANY_REGION), "cyan"), (_safe(model_id), "")))
+    return tuple(rows)
 
 
-def profile_table(profile: Mapping[str, object], now: datetime) -> Table:
-    """One inference profile as a two-column table; IDs and ARNs wrap, never truncate."""
-    from rich import box
-    from rich.table import Table
-
+def profile_fields(profile: Mapping[str, object], now: datetime) -> list[Field]:
     status = profile.get("status")
-    status_style = "bold green" if status == ACTIVE else "bold yellow"
-    table = Table(box=box.ROUNDED, show_header=False, title_justify="left", expand=False)
-    table.add_column("field", style="bold", no_wrap=True)
-    table.add_column("value", overflow="fold")
-    table.add_row("Name", _text(profile.get("inferenceProfileName"), "bold"))
-    table.add_row("ID", _text(profile.get("inferenceProfileId")))
-    table.add_row("ARN", _text(profile.get("inferenceProfileArn")))
-    table.add_row("Type", _text(profile.get("type")))
-    table.add_row("Status", _text(status if status is not None else "-", status_style))
+    fields = [
+        Field.one("Name", profile.get("inferenceProfileName"), "bold"),
+        Field.one("ID", profile.get("inferenceProfileId")),
+        Field.one("ARN", profile.get("inferenceProfileArn")),
+        Field.one("Type", profile.get("type")),
+        Field.one("Status", status if status is not None else NONE, _status_style(status, "bold green")),
+    ]
     if "description" in profile:
-        table.add_row("Description", _text(profile.get("description")))
+        fields.append(Field.text("Description", _words(_safe(profile.get("description")))))
     for key, label in (("createdAt", "Created"), ("updatedAt", "Updated")):
         if key in profile:
-            table.add_row(label, _text(format_timestamp(profile[key], now)))
+            fields.append(Field.text(label, _timestamp_chunks(format_timestamp(profile[key], now))))
     models = profile.get("models")
     models = models if isinstance(models, list) else []
-    table.add_row(f"Models ({len(models)})", _models_table(models) if models else _text("-"))
-    return table
+    label = f"Models ({len(models)})"
+    if models:
+        fields.append(Field(label, _model_rows(models), header=MODEL_HEADER))
+    else:
+        fields.append(Field.one(label, NONE))
+    return fields
+
+
+def _timestamp_chunks(shown: str) -> list[str]:
+    """'2024-08-23 19:00:00 UTC (2 years ago)' breaks after the date and before the age only."""
+    moment, paren, age = shown.partition(" (")
+    words = _words(moment)
+    if not paren or len(words) != 3:
+        return _words(shown)
+    return [words[0], " ".join(words[1:]), paren.strip() + age]
+
+
+def _box_value_lines(field: Field, value_width: int) -> list[Line]:
+    if field.prose:
+        style = field.rows[0][0][1]
+        return [[(part, style)] for part in _wrap([text for text, _ in field.rows[0]], value_width)]
+    if field.header is not None:
+        widths = _column_widths((field.header, *field.rows))
+        rule = sum(widths) + len(GAP) * (len(widths) - 1)
+        header = _aligned(field.header, widths)
+        return [header, [("─" * rule, "")], *[_aligned(row, widths) for row in field.rows]]
+    widths = _column_widths(field.rows)
+    return [_aligned(row, widths) for row in field.rows]
+
+
+def _box_needs(field: Field) -> tuple[int, int]:
+    """The least and the most value width ``field`` can take in the box."""
+    if field.prose:
+        chunks = [text for text, _ in field.rows[0]]
+        return max(_cells(chunk) for chunk in chunks), _cells(" ".join(chunks))
+    widest = max(_width(line) for line in _box_value_lines(field, 0))
+    return widest, widest
+
+
+def profile_box(fields: Sequence[Field], width: int) -> list[Line] | None:
+    """The profile as a two-column box, if every value fits whole at ``width``; else None."""
+    label_width = max(_cells(field.label) for field in fields)
+    room = width - label_width - 7  # "│ " label " │ " value " │"
+    needs = [_box_needs(field) for field in fields]
+    if max(least for least, _ in needs) > room:
+        return None
+    value_width = min(room, max(most for _, most in needs))
+    bar = ("│", "")
+    lines: list[Line] = [[(f"╭{'─' * (label_width + 2)}┬{'─' * (value_width + 2)}╮", "")]]
+    for field in fields:
+        for i, value in enumerate(_box_value_lines(field, value_width)):
+            label = field.label if i == 0 else ""
+            pad = " " * (value_width - _width(value))
+            label_pad = " " * (label_width - _cells(label))
+            lines.append([bar, (" ", ""), (label, "bold"), (label_pad + " ", ""), bar, (" ", ""), *value])
+            lines[-1] += [(pad + " ", ""), bar]
+    lines.append([(f"╰{'─' * (label_width + 2)}┴{'─' * (value_width + 2)}╯", "")])
+    return lines
+
+
+def profile_lines(profile: Mapping[str, object], now: datetime, width: int) -> list[Line]:
+    """One inference profile: the box when it fits, else a block."""
+    fields = profile_fields(profile, now)
+    return profile_box(fields, width) or _blocks([fields], width)
+
+
+# --- inference profile summaries (list) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    cells: tuple[tuple[Segment, ...], ...]  # per row, its lines
+
+
+def _regions_and_models(summary: Mapping[str, object]) -> tuple[list[str], list[str]]:
+    parsed = [parse_model_arn(arn) for arn in model_arns(summary)]
+    regions = list(dict.fromkeys(_safe(region or ANY_REGION) for region, _ in parsed))
+    models = list(dict.fromkeys(_safe(model) for _, model in parsed))
+    return regions, models
+
+
+def summary_columns(summaries: Sequence[Mapping[str, object]], wide: bool) -> list[Column]:
+    """The columns of ``list``: ID over name, type over status, the regions served; with ``wide``
+    also the model IDs."""
+    ids, kinds, regions, models = [], [], [], []
+    for summary in summaries:
+        status = summary.get("status")
+        profile_id = _safe(summary.get("inferenceProfileId"))
+        ids.append(((profile_id, "bold"), (_safe(summary.get("inferenceProfileName")), "dim")))
+        kinds.append(
+            (
+                (_safe(summary.get("type")), ""),
+                (_safe(status if status is not None else NONE), _status_style(status, "green")),
+            )
+        )
+        served, routed = _regions_and_models(summary)
+        regions.append(tuple((region, "") for region in served) or ((NONE, ""),))
+        models.append(tuple((model, "") for model in routed) or ((NONE, ""),))
+    columns = [
+        Column("ID / name", tuple(ids)),
+        Column("Type / status", tuple(kinds)),
+        Column("Regions", tuple(regions)),
+    ]
+    if wide:
+        columns.append(Column("Models", tuple(models)))
+    return columns
+
+
+def summary_grid(columns: Sequence[Column], width: int) -> list[Line] | None:
+    """The summaries as a table with a header, if every line fits whole at ``width``; else None."""
+    widths = [
+        max([_cells(column.header)] + [_cells(text) for cell in column.cells for text, _ in cell])
+        for column in columns
+    ]
+    total = sum(widths) + len(GAP) * (len(widths) - 1)
+    if total > width:
+        return None
+    header = _aligned([(column.header, "bold") for column in columns], widths)
+    lines: list[Line] = [header, [("─" * total, "")]]
+    for row in range(len(columns[0].cells)):
+        height = max(len(column.cells[row]) for column in columns)
+        for i in range(height):
+            cells = [column.cells[row][i] if i < len(column.cells[row]) else ("", "") for column in columns]
+            lines.append(_trim(_aligned(cells, widths)))
+    return lines
+
+
+def summary_fields(summary: Mapping[str, object], wide: bool) -> list[Field]:
+    status = summary.get("status")
+    served, routed = _regions_and_models(summary)
+    fields = [
+        Field.one("ID", summary.get("inferenceProfileId"), "bold"),
+        Field.one("Name", summary.get("inferenceProfileName")),
+        Field.one("Type", summary.get("type")),
+        Field.one("Status", status if status is not None else NONE, _status_style(status, "green")),
+        Field("Regions", tuple(((region, ""),) for region in served) or (((NONE, ""),),)),
+    ]
+    if wide:
+        fields.append(Field("Models", tuple(((model, ""),) for model in routed) or (((NONE, ""),),)))
+    return fields
+
+
+def summary_lines(summaries: Sequence[Mapping[str, object]], width: int, wide: bool = False) -> list[Line]:
+    """Profile summaries: a table when every row fits, else one block per summary."""
+    grid = summary_grid(summary_columns(summaries, wide), width)
+    if grid is not None:
+        return grid
+    return _blocks([summary_fields(summary, wide) for summary in summaries], width)
+
+
+# --- the console and one renderer per record kind (see .kinds) -------------------------------------------
 
 
 def make_console(stream: TextIO, color: bool, width: int | None = None) -> Console:
@@ -140,53 +459,43 @@ def make_console(stream: TextIO, color: bool, width: int | None = None) -> Conso
     )
 
 
-def summary_table(summaries: Sequence[Mapping[str, object]]) -> Table:
-    """Inference profile summaries, one row each: ID over name, type over status, the regions served
-    and the model IDs.  IDs fold at narrow widths, never truncate."""
-    from rich import box
-    from rich.table import Table
+def _print(console: Console, lines: Sequence[Line]) -> None:
+    """``lines`` as they are: rich neither wraps nor crops them (a longer line is the terminal's to
+    soft-wrap), and the text is never read as markup."""
     from rich.text import Text
 
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    table.add_column("ID / name", overflow="fold", ratio=5, min_width=24)
-    table.add_column("Type / status", no_wrap=True)
-    table.add_column("Regions", no_wrap=True)
-    table.add_column("Models", overflow="fold", ratio=4, min_width=16)
-    for summary in summaries:
-        parsed = [parse_model_arn(arn) for arn in model_arns(summary)]
-        regions = list(dict.fromkeys(region or ANY_REGION for region, _ in parsed))
-        models = list(dict.fromkeys(model for _, model in parsed))
-        status = summary.get("status")
-        profile = Text.assemble(
-            _text(summary.get("inferenceProfileId"), "bold"),
-            "\n",
-            _text(summary.get("inferenceProfileName"), "dim"),
-        )
-        kind = Text.assemble(
-            _text(summary.get("type")),
-            "\n",
-            _text(status if status is not None else "-", "green" if status == ACTIVE else "bold yellow"),
-        )
-        table.add_row(profile, kind, _lines(regions), _lines(models))
-    return table
+    if lines:
+        console.print(Text("\n").join(Text.assemble(*line) for line in lines), soft_wrap=True)
 
 
-# --- one renderer per record kind (see .kinds) ---------------------------------------------------------
+def _profiles(document: object) -> list[Mapping[str, object]]:
+    items = document if isinstance(document, list) else [document]
+    return [item if isinstance(item, dict) else {} for item in items]
 
 
 def draw_profiles(document: object, console: Console, now: datetime) -> None:
-    """A profile (GetInferenceProfile's document) as a table; a list of them, one table each."""
-    profiles = document if isinstance(document, list) else [document]
-    for i, profile in enumerate(profiles):
+    """A profile (GetInferenceProfile's document); a list of them, one after another."""
+    lines: list[Line] = []
+    for i, profile in enumerate(_profiles(document)):
         if i:
-            console.print()
-        console.print(profile_table(profile if isinstance(profile, dict) else {}, now))
+            lines.append([])
+        lines += profile_lines(profile, now, console.width)
+    _print(console, lines)
+
+
+def _summaries(document: object) -> list[Mapping[str, object]]:
+    rows = document if isinstance(document, list) else [document]
+    return [row for row in rows if isinstance(row, dict)]
 
 
 def draw_summaries(document: object, console: Console, now: datetime) -> None:
-    """Profile summaries (ListInferenceProfiles) as one table."""
-    rows = document if isinstance(document, list) else [document]
-    console.print(summary_table([row for row in rows if isinstance(row, dict)]))
+    """Profile summaries (ListInferenceProfiles): ID, name, type, status and regions."""
+    _print(console, summary_lines(_summaries(document), console.width))
+
+
+def draw_summaries_wide(document: object, console: Console, now: datetime) -> None:
+    """Profile summaries with their model IDs too (``-o wide``)."""
+    _print(console, summary_lines(_summaries(document), console.width, wide=True))
 
 
 def draw_nothing(document: object, console: Console, now: datetime) -> None:
