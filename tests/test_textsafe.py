@@ -89,3 +89,39 @@ def test_the_original_can_be_read_back_when_it_has_no_backslash(s: str) -> None:
     # Each escape starts with a backslash and has a fixed length per form: without a backslash of
     # its own, the original is recovered exactly, so two different strings never look alike.
     assert _read_back(printable(s)) == s
+
+
+@pytest.mark.parametrize("cls", sorted(CLASSES))
+def test_every_class_is_escaped_in_tables_text_output_and_error_lines(cls: str) -> None:
+    from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+    from bedrock_profile_cli.output.formats import to_text
+    from tests.conftest import render_output
+
+    hostile = "x" + "".join(CLASSES[cls]) + "y"
+    doc = {
+        "inferenceProfileName": hostile,
+        "description": hostile,
+        "inferenceProfileArn": hostile,
+        "models": [{"modelArn": f"arn:aws:bedrock:{hostile}::foundation-model/{hostile}"}],
+        "inferenceProfileId": hostile,
+        "status": hostile,
+        "type": hostile,
+    }
+    tables = [
+        re.sub(r"\x1b\[[0-9;]*m", "", render_output(doc, kind, fmt, columns=width, color=color))
+        for kind in ("profile", "profile-summaries")
+        for fmt in ("table", "wide")
+        for width in (30, 200)
+        for color in (False, True)
+    ]
+    lines = [
+        to_text(doc),
+        to_text([doc]),
+        BedrockProfileError(ExitCode.SERVICE, hostile, aws_code=hostile).line(),
+    ]
+    for text in tables + lines:
+        # newlines and tabs of the layout itself (rows, to_text's columns) are the only ones left
+        assert not any(ch in text for ch in CLASSES[cls] if ch not in "\t\n"), (cls, text)
+        assert printable(hostile) in text
+    assert not any("\t" in text for text in tables)
+    assert "\n" not in lines[-1]
