@@ -32,7 +32,8 @@ DEFAULT_ATTEMPT_TIMEOUT = 30.0
 
 # name -> what it does (shown in README; the test suite checks that README carries this table).
 ENVIRONMENT: dict[str, str] = {
-    OUTPUT_ENV: "default for `--output` (`table`, `json`, `yaml` or `text`) when the flag is not given",
+    OUTPUT_ENV: "default for `--output` (`table`, `wide`, `json`, `yaml` or `text`) when the flag is not "
+    "given",
     ERROR_FORMAT_ENV: "default for `--error-format` (`text` or `json`)",
     "GITHUB_ACTIONS": "`true`: `check` also prints failures as `::error` workflow commands (annotations)",
     EMULATOR_ENV: "`1`/`true`/`yes`/`on` acts as `--emulator` (`0`/`false`/`no`/`off` or empty: not): "

@@ -56,7 +56,7 @@ def tab(*words: str, env: dict[str, str] | None = None) -> list[str]:
 
 
 def test_output_and_type_complete_from_their_choices() -> None:
-    assert tab("get", "-o", "") == ["table", "json", "yaml", "text"]
+    assert tab("get", "-o", "") == ["table", "wide", "json", "yaml", "text"]
     assert tab("list", "--type", "A") == ["APPLICATION"]
     assert tab("check", "x", "--type", "S") == ["SYSTEM_DEFINED"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import socket
 import threading
 import time
@@ -534,9 +535,15 @@ def test_sigint_in_the_first_instant_is_130_and_one_line(spawn) -> None:
         if result.code == -signal.SIGINT:  # before the interpreter handles SIGINT: killed, silently
             assert result.err == ""
             continue
-        # Before the entry point (Python's start-up, the console script's own `import re`) is out
-        # of our hands; from the first line of bedrock_profile_cli on, it is one line and 130.
-        if "Traceback" in result.err and "bedrock_profile_cli" not in result.err:
+        # Before cli.py's first lines install the handler (Python's start-up, the console script's
+        # own imports, the package's __init__) is out of our hands: a traceback may only come from
+        # there, never from a frame of any other module of ours.
+        if "Traceback" in result.err:
+            frames = re.findall(r'File "([^"]+)"', result.err)
+            ours = [f for f in frames if "bedrock_profile_cli" in f]
+            assert all(
+                f.endswith(("bedrock_profile_cli/__init__.py", "bedrock_profile_cli/cli.py")) for f in ours
+            ), result.err
             continue
         assert result.code == ExitCode.INTERRUPTED, (delay, result.err)
         assert "Traceback" not in result.err, (delay, result.err)

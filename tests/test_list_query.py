@@ -58,7 +58,7 @@ def test_list_table_is_readable_at_80_columns(invoke, emulator, app_profiles) ->
     text = invoke("list", "-o", "table").out
     assert all(len(line) <= 80 for line in text.splitlines())
     assert "…" not in text
-    for header in ("ID / name", "Type / status", "Regions", "Models"):
+    for header in ("ID / name", "Type / status", "Regions"):
         assert header in text
     assert "app-0" in text
     assert "APPLICATION" in text

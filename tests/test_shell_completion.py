@@ -212,6 +212,7 @@ def test_bash_inserts_hostile_profile_names_quoted_and_never_runs_them(world, wi
 def test_bash_completes_options_and_choices(world, with_bash_completion) -> None:
     assert bash_complete(world, "bedrock-profile get -o ", with_bash_completion=with_bash_completion) == [
         "table",
+        "wide",
         "json",
         "yaml",
         "text",
