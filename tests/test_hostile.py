@@ -562,3 +562,186 @@ def test_interrupted_is_json_under_error_format_json(emulator, faults, spawn) ->
     doc = json.loads(result.err.strip().splitlines()[-1])
     assert doc["exitName"] == "INTERRUPTED"
     assert doc["message"] == "interrupted"
+
+
+# --- properties: no response shape and no argument value reaches exit 1 -------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=12,
+)
+MEMBERS = (
+    "inferenceProfileName",
+    "inferenceProfileArn",
+    "models",
+    "inferenceProfileId",
+    "status",
+    "type",
+    "createdAt",
+    "updatedAt",
+    "description",
+)
+PROFILE_LIKE = st.fixed_dictionaries({}, optional={name: JSON for name in MEMBERS})
+BODIES = st.one_of(
+    PROFILE_LIKE.map(lambda d: json.dumps(d).encode()),
+    st.builds(
+        lambda d, extra: json.dumps({**profile(), **d, **extra}).encode(),
+        PROFILE_LIKE,
+        st.dictionaries(st.sampled_from(MEMBERS), JSON, max_size=2),
+    ),
+    JSON.map(lambda d: json.dumps(d).encode()),
+    st.binary(max_size=80),
+)
+
+
+class Holder:
+    body = b"{}"
+    status = 200
+
+
+@pytest.fixture(scope="module")
+def shape_server():
+    holder = Holder()
+
+    def behave(conn: socket.socket, path: str, number: int) -> None:
+        body = holder.body
+        if "/inference-profiles?" in path:  # a list page: the same value as the summaries
+            body = b'{"inferenceProfileSummaries": [' + body + b"]}"
+        conn.sendall(http(holder.status, body))
+
+    with serving(behave) as server:
+        yield server, holder
+
+
+@given(
+    body=BODIES,
+    status=st.sampled_from([200, 200, 200, 400, 403, 404, 500]),
+    command=st.sampled_from(["get", "list", "check"]),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_response_shape_is_an_internal_error(invoke, shape_server, body, status, command) -> None:
+    server, holder = shape_server
+    holder.body, holder.status = body, status
+    args = {"get": ["get", SONNET], "list": ["list", "--type", "SYSTEM_DEFINED"], "check": ["check", SONNET]}[
+        command
+    ]
+    result = invoke(*args, "--endpoint-url", server.url, "--max-attempts", "1", "-o", "json")
+    assert result.code != ExitCode.INTERNAL, result.err
+    assert "Traceback" not in result.err
+
+
+VALUES = st.one_of(
+    st.text(max_size=12),
+    st.sampled_from(
+        ["nan", "inf", "-inf", "-1", "0", "1e308", "1e-9", "99999999999", "", " ", "\x1b[2J", "0x10"]
+    ),
+)
+OPTIONS = [
+    "--connect-timeout",
+    "--read-timeout",
+    "--attempt-timeout",
+    "--max-attempts",
+    "--page-size",
+    "--max-items",
+    "-q",
+    "-o",
+    "--color",
+    "--error-format",
+    "--retry-mode",
+    "--type",
+    "-r",
+    "--model",
+]
+
+
+@given(option=st.sampled_from(OPTIONS), value=VALUES, command=st.sampled_from(["get", "list", "check"]))
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_argument_value_is_an_internal_error(invoke, emulator, option, value, command) -> None:
+    args = {"get": ["get", NOVA], "list": ["list"], "check": ["check", NOVA]}[command]
+    if option in ("--page-size", "--max-items") and command != "list":
+        args = ["list"]
+    result = invoke(
+        *args,
+        option,
+        value,
+        "--max-attempts" if option != "--max-attempts" else "-o",
+        "1" if option != "--max-attempts" else "json",
+    )
+    assert result.code != ExitCode.INTERNAL, result.err
+    assert "Traceback" not in result.err
+
+
+@given(
+    url=st.builds(
+        lambda port, rest: f"http://127.0.0.1:{port}{rest}",
+        st.one_of(st.integers(-5, 70000).map(str), st.text(max_size=6)),
+        st.text(max_size=8),
+    )
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_no_loopback_endpoint_url_is_an_internal_error(invoke, url) -> None:
+    result = invoke(
+        "get",
+        SONNET,
+        "--endpoint-url",
+        url,
+        "--max-attempts",
+        "1",
+        "--connect-timeout",
+        "0.5",
+        "--read-timeout",
+        "0.5",
+    )
+    assert result.code != ExitCode.INTERNAL, result.err
+
+
+# --- memory: many large answers, one at a time --------------------------------------------------
+
+
+def test_memory_grows_with_the_pool_not_with_the_number_of_identifiers() -> None:
+    import subprocess
+    import sys
+
+    ids = [f"us.big{i}-v1:0" for i in range(64)]
+    padding = "p" * (2 * 1024 * 1024)  # each answer 2 MiB
+
+    def big(conn: socket.socket, path: str, number: int) -> None:
+        ident = unquote(path).rsplit("/", 1)[1]
+        conn.sendall(http(200, json.dumps(profile(ident, description=padding)).encode()))
+
+    with serving(big) as server:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import resource, subprocess, sys\n"
+                "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
+                "print(p.returncode)\nprint(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                "sys.stderr.write(p.stderr)\n",
+                CLI,
+                "get",
+                *ids,
+                "--endpoint-url",
+                server.url,
+                "-o",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    record(proc.stdout, proc.stderr)
+    code, peak_kib = (int(x) for x in proc.stdout.split())
+    assert code == 0, proc.stderr
+    # 64 answers of 2 MiB, each held as bytes, text and parsed data, would need 400 MiB and more;
+    # 16 in flight at a time need well under half of that.
+    assert peak_kib < 250 * 1024, peak_kib

@@ -227,3 +227,21 @@ class FakeStream(io.StringIO):
 )
 def test_use_color(mode: str, env: dict[str, str], tty: bool, expected: bool) -> None:
     assert use_color(mode, FakeStream(tty), env) is expected
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "text", "table", "wide"])
+@pytest.mark.parametrize("count", [0, 1, 3])
+@pytest.mark.parametrize("color", [False, True])
+def test_a_streamed_list_is_byte_for_byte_the_whole_list(fmt, count, color) -> None:
+    from bedrock_profile_cli.context import CommonOptions, RunContext
+    from bedrock_profile_cli.output.stream import emit_each
+    from tests.conftest import Stream
+
+    realistic = json.loads((GOLDEN / "realistic_profiles.json").read_text())["summaries"]
+    documents = (realistic * 3)[:count]
+    whole = render_output(documents, "profile", fmt, color=color, now=NOW)
+    out = Stream()
+    options = CommonOptions(output=fmt, color="always" if color else "never")
+    run = RunContext(stdout=out, stderr=Stream(), env={"COLUMNS": "80"}, options=options)
+    emit_each(run, iter(documents), "profile", now=NOW)
+    assert out.getvalue() == whole

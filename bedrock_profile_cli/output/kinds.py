@@ -30,9 +30,12 @@ class RecordKind:
     default_format: str | None = None
     # -o wide; None: the same as the table.
     wide: TableRenderer | None = None
+    # The table of a list is each record's table, a blank line between: a list can be drawn one
+    # record at a time (output.stream), each dropped once printed.
+    table_per_record: bool = False
 
 
-PROFILE = RecordKind("profile", tables.draw_profiles)
+PROFILE = RecordKind("profile", tables.draw_profiles, table_per_record=True)
 PROFILE_SUMMARIES = RecordKind("profile-summaries", tables.draw_summaries, wide=tables.draw_summaries_wide)
 # check's results for people are its lines on stderr; stdout carries JSON/YAML/text only when asked.
 CHECK_RESULTS = RecordKind("check-results", tables.draw_nothing, default_format="table")
