@@ -12,6 +12,10 @@ PROG = "bedrock-profile"
 
 OUTPUT_ENV = "BEDROCK_PROFILE_OUTPUT"
 EMULATOR_ENV = "BEDROCK_PROFILE_EMULATOR"
+EMULATOR_PAGE_SIZE_ENV = "BEDROCK_PROFILE_EMULATOR_PAGE_SIZE"
+# The emulator's ListInferenceProfiles pages: at most this many profiles, whatever maxResults asks
+# (short pages, as the service may send them), so every consumer follows nextToken for real.
+EMULATOR_DEFAULT_PAGE_SIZE = 10
 ERROR_FORMAT_ENV = "BEDROCK_PROFILE_ERROR_FORMAT"
 # Set by the completion scripts when they ask the program for candidates (click's protocol).
 COMPLETE_VAR = "_BEDROCK_PROFILE_COMPLETE"
@@ -38,6 +42,9 @@ ENVIRONMENT: dict[str, str] = {
     "GITHUB_ACTIONS": "`true`: `check` also prints failures as `::error` workflow commands (annotations)",
     EMULATOR_ENV: "`1`/`true`/`yes`/`on` acts as `--emulator` (`0`/`false`/`no`/`off` or empty: not): "
     "answer from the built-in emulator, no AWS account",
+    EMULATOR_PAGE_SIZE_ENV: "profiles per ListInferenceProfiles page the emulator sends at most, whatever "
+    f"`maxResults` asks (default {EMULATOR_DEFAULT_PAGE_SIZE}; 1-1000), for `--emulator` and as the "
+    "default of `bedrock-profile emulator --page-size`",
     "NO_COLOR": "non-empty: no colour (with `--color auto`)",
     "CLICOLOR_FORCE": "non-empty and not `0`: colour even when not a terminal (with `--color auto`)",
     "FORCE_COLOR": "same as `CLICOLOR_FORCE`",
@@ -92,6 +99,22 @@ def env_choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> s
 
     raise BedrockProfileError(
         ExitCode.USAGE, f"{name}={value!r} is not one of {', '.join(choices)}", hint=f"unset {name} or fix it"
+    )
+
+
+def env_page_size(env: Mapping[str, str]) -> int:
+    """The emulator's page size from the environment (default when unset or empty)."""
+    value = env.get(EMULATOR_PAGE_SIZE_ENV, "").strip()
+    if not value:
+        return EMULATOR_DEFAULT_PAGE_SIZE
+    if value.isdigit() and 1 <= int(value) <= 1000:
+        return int(value)
+    from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+
+    raise BedrockProfileError(
+        ExitCode.USAGE,
+        f"{EMULATOR_PAGE_SIZE_ENV}={value!r} is not a whole number from 1 to 1000",
+        hint=f"unset {EMULATOR_PAGE_SIZE_ENV} or fix it",
     )
 
 

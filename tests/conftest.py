@@ -19,8 +19,8 @@ import pytest
 
 from bedrock_profile_cli.cli import main
 from bedrock_profile_cli.context import CommonOptions, RunContext
-from bedrock_profile_cli.emulator.moto_glue import FAULTS
 from bedrock_profile_cli.emulator.server import EmulatorServer
+from bedrock_profile_cli.emulator.service import FAULTS
 
 # Fake credentials: the secret values below must never appear in any output (see test_secrets).
 FAKE_ACCESS_KEY = "AKIAFAKEKEY000000042"
@@ -32,7 +32,7 @@ SECRETS = (FAKE_SECRET_KEY, FAKE_SESSION_TOKEN, FAKE_URL_PASSWORD)
 
 BIN_DIR = Path(sys.executable).parent
 CLI = str(BIN_DIR / "bedrock-profile")
-SONNET = "us.anthropic.claude-3-5-sonnet-20240620-v1:0"
+SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"  # in the live catalog (us-east-1)
 
 _SEEN_OUTPUT: list[str] = []
 

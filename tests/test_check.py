@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from bedrock_profile_cli.emulator.backend import InferenceProfile
-from bedrock_profile_cli.emulator.moto_glue import inject_fault, store_for
+from bedrock_profile_cli.emulator.service import inject_fault
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.expectations import (
     CheckResult,
@@ -198,7 +198,7 @@ def test_check_failure_is_3_with_expected_and_got(invoke, emulator) -> None:
         "✗ us.amazon.nova-pro-v1:0: expected model anthropic.claude-v2, got [amazon.nova-pro-v1:0"
         in result.err
     )
-    assert "expected region eu-west-1, got [us-east-1, us-east-2, us-west-2]" in result.err
+    assert "expected region eu-west-1, got [us-east-1, us-west-2, us-east-2]" in result.err  # the live order
 
 
 def test_check_lookup_errors_keep_their_codes(invoke, emulator) -> None:
@@ -232,9 +232,7 @@ def test_check_json_result_on_stdout(invoke, emulator) -> None:
 
 
 def test_check_wait_succeeds_when_the_profile_appears_mid_wait(invoke, emulator) -> None:
-    from moto.bedrock.models import bedrock_backends
-
-    store = store_for(bedrock_backends["123456789012"]["us-east-1"])
+    store = emulator.service.store("123456789012", "us-east-1")
     now = datetime.now(timezone.utc)
 
     def create_later() -> None:

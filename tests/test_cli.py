@@ -4,11 +4,11 @@ import json
 
 import yaml
 
-from bedrock_profile_cli.emulator.moto_glue import inject_fault
+from bedrock_profile_cli.emulator.service import inject_fault
 from bedrock_profile_cli.errors import ExitCode, exit_code_table_text
 from tests.conftest import SONNET
 
-FM = "arn:aws:bedrock:eu-west-1::foundation-model/meta.llama3-2-1b-instruct-v1:0"
+FM = "arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0"  # listed in eu-west-1
 
 
 def test_version_and_help(invoke) -> None:

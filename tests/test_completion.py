@@ -81,13 +81,15 @@ def test_identifiers_come_from_the_cache_that_list_writes(emulator, isolated_env
     assert tab("get", "us.amazon.nova") == []
     assert run_cli("list", "-o", "json").code == 0
     assert (isolated_env / "cache" / "bedrock-profile" / "profiles" / "123456789012.us-east-1.json").exists()
-    assert tab("get", "us.amazon.nova") == [
+    assert tab("get", "us.amazon.nova") == [  # the live catalog's us. Nova profiles in us-east-1
+        "us.amazon.nova-2-lite-v1:0",
         "us.amazon.nova-lite-v1:0",
         "us.amazon.nova-micro-v1:0",
+        "us.amazon.nova-premier-v1:0",
         "us.amazon.nova-pro-v1:0",
     ]
     assert SONNET in tab("check", "us.anthropic")
-    arns = tab("get", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-p")
+    arns = tab("get", "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro")
     assert arns == ["arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0"]
     # another region's cache is not offered when the region is known
     assert tab("get", "--region", "eu-west-1", "us.amazon.nova") == []

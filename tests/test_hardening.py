@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bedrock_profile_cli.emulator.moto_glue import inject_fault
+from bedrock_profile_cli.emulator.service import inject_fault
 from bedrock_profile_cli.errors import ExitCode
 from tests.conftest import CLI, SONNET, default_signals, record, run_cli, wait_for
 from tests.fakeserver import Reply, ScriptedServer
@@ -233,7 +233,7 @@ def test_closed_stdout_is_quiet(emulator, spawn, command) -> None:
     proc.proc.stdout.close()
     result = proc.finish(timeout=60)
     assert result.code == ExitCode.BROKEN_PIPE, result.err
-    assert result.err.strip() in ("", "✓ us.anthropic.claude-3-5-sonnet-20240620-v1:0: status ACTIVE")
+    assert result.err.strip() in ("", f"✓ {SONNET}: status ACTIVE")
     assert "Broken pipe" not in result.err
     assert "Traceback" not in result.err
 

@@ -4,13 +4,13 @@ import json
 
 import pytest
 
-from bedrock_profile_cli.emulator.catalog import system_profiles
+from bedrock_profile_cli.emulator.catalog import load
 from bedrock_profile_cli.errors import ExitCode
 from bedrock_profile_cli.output.formats import to_text
 from tests.conftest import SONNET, run_cli
 
 FM = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
-SYSTEM_COUNT = len(system_profiles("us-east-1"))
+SYSTEM_COUNT = len(load().profiles("us-east-1"))  # 71 in the live catalog
 
 
 @pytest.fixture
@@ -35,10 +35,19 @@ def test_list_shows_both_types_by_default(invoke, emulator, app_profiles) -> Non
 
 
 def test_list_follows_every_page(invoke, emulator, faults, app_profiles) -> None:
-    result = invoke("list", "--page-size", "2", "-o", "json")
+    result = invoke("list", "--page-size", "2", "-o", "json", "--type", "APPLICATION")
+    assert len(json.loads(result.out)) == 3
+    assert faults.calls["ListInferenceProfiles"] == 2  # ceil(3 / 2) pages
+    result = invoke("list", "--page-size", "7", "-o", "json")
     assert len(json.loads(result.out)) == SYSTEM_COUNT + 3
-    # ceil(n / 2) pages per type
-    assert faults.calls["ListInferenceProfiles"] == -(-SYSTEM_COUNT // 2) + 2
+    # ceil(n / 7) pages per type
+    assert faults.calls["ListInferenceProfiles"] == 2 + -(-SYSTEM_COUNT // 7) + 1
+
+
+def test_list_follows_the_emulators_short_pages(invoke, emulator, faults, app_profiles) -> None:
+    # No --page-size: no maxResults is sent, and the emulator answers 10 at a time with a nextToken.
+    assert len(json.loads(invoke("list", "-o", "json").out)) == SYSTEM_COUNT + 3
+    assert faults.calls["ListInferenceProfiles"] == -(-SYSTEM_COUNT // 10) + 1
 
 
 def test_list_type_model_and_max_items(invoke, emulator, faults, app_profiles) -> None:
@@ -65,7 +74,7 @@ def test_list_table_is_readable_at_80_columns(invoke, emulator, app_profiles) ->
 
 
 def test_list_errors_keep_their_codes(invoke, emulator) -> None:
-    from bedrock_profile_cli.emulator.moto_glue import inject_fault
+    from bedrock_profile_cli.emulator.service import inject_fault
 
     inject_fault(operation="ListInferenceProfiles", status=403, code="AccessDeniedException", times=None)
     result = invoke("list")
@@ -140,7 +149,7 @@ def test_list_and_text_through_the_console_script(emulator) -> None:
     [(["list"], "ListInferenceProfiles"), (["get", SONNET], "GetInferenceProfile")],
 )
 def test_access_denied_hint_names_the_operation_that_failed(invoke, emulator, args, operation) -> None:
-    from bedrock_profile_cli.emulator.moto_glue import inject_fault
+    from bedrock_profile_cli.emulator.service import inject_fault
 
     inject_fault(operation=operation, status=403, code="AccessDeniedException", message="no", times=None)
     result = invoke(*args)

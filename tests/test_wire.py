@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bedrock_profile_cli.emulator.moto_glue import inject_fault
+from bedrock_profile_cli.emulator.service import inject_fault
 from bedrock_profile_cli.errors import EXIT_CODE_MEANINGS, ExitCode
 from tests.conftest import SONNET, run_cli, wait_for
 from tests.fakeserver import Reply, ScriptedServer

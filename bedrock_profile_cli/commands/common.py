@@ -36,12 +36,16 @@ def parse_all(run: RunContext, identifiers: Sequence[str]) -> list[Identifier]:
 
 
 def emulator_server_module() -> ModuleType:
-    """The emulator's server module, or exit 9 with the install hint when moto is missing."""
-    try:
-        import moto  # noqa: F401  (the emulator extra)
+    """The emulator's server module, or exit 9 with the install hint when the extra (moto) is
+    missing.  moto is only looked for here, not imported: the emulator loads it when a request needs
+    it, and ``--emulator`` lookups never do."""
+    from importlib.util import find_spec
 
+    try:
+        if find_spec("moto") is None:
+            raise ImportError("No module named 'moto'")
         from bedrock_profile_cli.emulator import server
-    except ImportError as exc:
+    except (ImportError, ValueError) as exc:
         raise BedrockProfileError(
             ExitCode.CREDENTIALS_OR_CONFIG,
             f"the emulator is not installed ({exc})",
@@ -56,8 +60,11 @@ def emulator_if_asked(run: RunContext) -> Iterator[None]:
     if run.options is None or not run.options.emulator:
         yield
         return
+    from bedrock_profile_cli.settings import env_page_size
+
+    page_size = env_page_size(run.env)
     server = emulator_server_module()
     if run.options.profile or run.options.endpoint_url:
         run.warn("--profile and --endpoint-url are ignored with --emulator")
-    with server.in_process():
+    with server.in_process(page_size=page_size):
         yield

@@ -1,7 +1,8 @@
-"""Inference profiles as the service keeps them: state for one account in one region.
+"""Bedrock as the service keeps it for one account in one region: inference profiles (the catalog's
+system-defined ones plus the application profiles created here) and foundation models.
 
-Plain Python (no moto): create, get, list, delete and tags, validated as the service validates.
-Errors carry the service's error code and HTTP status so the moto layer can answer with them.
+Plain Python, no moto and no HTTP: create, get, list, delete and tags, validated as the service
+validates.  Errors carry the service's error code and HTTP status for the layer that answers.
 """
 
 from __future__ import annotations
@@ -10,11 +11,14 @@ import base64
 import re
 import secrets
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import Any
 
-from bedrock_profile_cli.emulator.catalog import system_profiles
+from bedrock_profile_cli.emulator.catalog import Catalog, load
 from bedrock_profile_cli.identifiers import SERVICE_PATTERN
+from bedrock_profile_cli.settings import EMULATOR_DEFAULT_PAGE_SIZE as DEFAULT_PAGE_SIZE
 
 NAME_RE = re.compile(r"([0-9a-zA-Z][ _-]?)+")
 DESCRIPTION_RE = re.compile(r"([0-9a-zA-Z:.][ _-]?)+")
@@ -23,10 +27,17 @@ SOURCE_RE = re.compile(
     r"(inference-profile|foundation-model)/[a-zA-Z0-9-:.]+"
 )
 IDENTIFIER_RE = re.compile(SERVICE_PATTERN)
+# GetFoundationModelIdentifier in botocore's model
+MODEL_IDENTIFIER_RE = re.compile(
+    r"(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.])"
+    r"{0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]"
+    r"{1,63})([:][a-z0-9-]{1,63}){0,2})"
+)
 TAG_KEY_RE = re.compile(r"[a-zA-Z0-9\s._:/=+@-]*")
 MAX_TAGS = 50
-DEFAULT_PAGE_SIZE = 100
 TYPES = ("SYSTEM_DEFINED", "APPLICATION")
+
+Doc = dict[str, Any]
 
 
 class ServiceError(Exception):
@@ -51,6 +62,18 @@ def conflict(message: str) -> ServiceError:
     return ServiceError("ConflictException", 409, message)
 
 
+def parse_time(text: str) -> datetime:
+    """A snapshot timestamp (Python's ``str(datetime)``, or a date) as an aware datetime."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def wire_time(moment: datetime) -> float | int:
+    """Epoch seconds, as the service sends timestamps (botocore turns them into datetimes)."""
+    seconds = moment.timestamp()
+    return int(seconds) if seconds == int(seconds) else seconds
+
+
 @dataclass
 class InferenceProfile:
     profile_id: str
@@ -63,13 +86,13 @@ class InferenceProfile:
     description: str | None = None
     status: str = "ACTIVE"
 
-    def to_api(self) -> dict[str, object]:
+    def to_api(self) -> Doc:
         """As GetInferenceProfile returns it, in the service model's member order."""
-        doc: dict[str, object] = {"inferenceProfileName": self.name}
+        doc: Doc = {"inferenceProfileName": self.name}
         if self.description is not None:
             doc["description"] = self.description
-        doc["createdAt"] = _wire_time(self.created_at)
-        doc["updatedAt"] = _wire_time(self.updated_at)
+        doc["createdAt"] = wire_time(self.created_at)
+        doc["updatedAt"] = wire_time(self.updated_at)
         doc["inferenceProfileArn"] = self.arn
         doc["models"] = [{"modelArn": arn} for arn in self.models]
         doc["inferenceProfileId"] = self.profile_id
@@ -78,38 +101,52 @@ class InferenceProfile:
         return doc
 
 
-def _wire_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _wire_model(model: Doc) -> Doc:
+    """A catalog model summary with its lifecycle timestamps as the wire carries them."""
+    lifecycle = model.get("modelLifecycle")
+    if isinstance(lifecycle, dict):
+        model["modelLifecycle"] = {
+            key: wire_time(parse_time(value)) if key.endswith("Time") and isinstance(value, str) else value
+            for key, value in lifecycle.items()
+        }
+    return model
+
+
 @dataclass
 class ProfileStore:
-    """The inference profiles of one account in one region."""
+    """Bedrock in one region for one account: its profiles (seeded from the catalog: the ARNs name
+    this account, as the service names the caller's) and its foundation models."""
 
     account_id: str
     region: str
     partition: str = "aws"
+    page_size: int = DEFAULT_PAGE_SIZE
+    catalog: Catalog | None = None
     profiles: dict[str, InferenceProfile] = field(default_factory=dict)
     tags: dict[str, dict[str, str]] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
-        for spec in system_profiles(self.region):
+        if self.catalog is None:
+            self.catalog = load()
+        for summary in self.catalog.profiles(self.region):
+            profile_id = summary["inferenceProfileId"]
             self.add(
                 InferenceProfile(
-                    profile_id=spec.profile_id,
-                    arn=self.arn("inference-profile", spec.profile_id),
-                    name=spec.name,
-                    type="SYSTEM_DEFINED",
-                    models=[self.model_arn(r, spec.model_id) for r in spec.model_regions],
-                    created_at=spec.created_at,
-                    updated_at=spec.created_at,
-                    description=spec.description,
+                    profile_id=profile_id,
+                    arn=self.arn("inference-profile", profile_id),
+                    name=summary["inferenceProfileName"],
+                    type=summary["type"],
+                    models=[m["modelArn"] for m in summary["models"]],
+                    created_at=parse_time(summary["createdAt"]),
+                    updated_at=parse_time(summary["updatedAt"]),
+                    description=summary.get("description"),
+                    status=summary["status"],
                 )
             )
 
@@ -127,6 +164,10 @@ class ProfileStore:
     def arns(self) -> list[str]:
         with self.lock:
             return [p.arn for p in self.profiles.values()]
+
+    def owns(self, arn: str) -> bool:
+        with self.lock:
+            return any(p.arn == arn for p in self.profiles.values())
 
     # --- GetInferenceProfile -------------------------------------------------------------
     def get(self, identifier: str) -> InferenceProfile:
@@ -148,6 +189,8 @@ class ProfileStore:
     def list_profiles(
         self, max_results: int | None = None, next_token: str | None = None, type_equals: str | None = None
     ) -> tuple[list[InferenceProfile], str | None]:
+        """A page of at most ``page_size`` profiles (short pages, as the service may send: fewer
+        than ``maxResults`` with a ``nextToken``), in the service's order."""
         if max_results is not None and not 1 <= max_results <= 1000:
             raise invalid("maxResults must be between 1 and 1000.")
         if type_equals is not None and type_equals not in TYPES:
@@ -155,11 +198,9 @@ class ProfileStore:
         # As the real service does: with no type filter, only SYSTEM_DEFINED profiles are listed.
         wanted = type_equals or "SYSTEM_DEFINED"
         with self.lock:
-            matching = sorted(
-                (p for p in self.profiles.values() if p.type == wanted), key=lambda p: p.profile_id
-            )
+            matching = [p for p in self.profiles.values() if p.type == wanted]
         start = _decode_token(next_token) if next_token else 0
-        size = max_results or DEFAULT_PAGE_SIZE
+        size = min(max_results or self.page_size, self.page_size)
         page = matching[start : start + size]
         following = _encode_token(start + size) if start + size < len(matching) else None
         return page, following
@@ -210,12 +251,16 @@ class ProfileStore:
             return profile
 
     def _models_from(self, source: str) -> list[str]:
+        """The destinations an application profile copies: one model of this region, or every
+        model of a system-defined profile as this region routes it."""
         resource = source.split(":", 5)[5]
         kind, _, ident = resource.partition("/")
         if kind == "foundation-model":
             region = source.split(":")[3]
             if region and region != self.region:
                 raise invalid(f"The model {source} is not in region {self.region}.")
+            if self.find_model(ident) is None:
+                raise invalid(f"The model {ident} is not available in region {self.region}.")
             return [self.model_arn(self.region, ident)]
         profile = self.get(source)
         if profile.type != "SYSTEM_DEFINED":
@@ -261,8 +306,53 @@ class ProfileStore:
             return [{"key": k, "value": v} for k, v in self.tags.get(arn, {}).items()]
 
     def _require(self, arn: str) -> None:
-        if arn not in self.arns():
+        if not self.owns(arn):
             raise not_found(f"The resource {arn} could not be found.")
+
+    # --- Foundation models ---------------------------------------------------------------
+    def find_model(self, model_id: str) -> Doc | None:
+        assert self.catalog is not None
+        for model in self.catalog.models(self.region):
+            if model["modelId"] == model_id:
+                return model
+        return None
+
+    def get_model(self, identifier: str) -> Doc:
+        """GetFoundationModel's ``modelDetails``: by model ID or by this region's model ARN."""
+        model_id = identifier
+        if identifier.startswith("arn:"):
+            head, _, model_id = identifier.partition("/")
+            parts = head.split(":")
+            if len(parts) != 6 or parts[3] != self.region or parts[5] != "foundation-model":
+                model_id = ""
+        model = self.find_model(model_id) if model_id else None
+        if model is None:
+            if not 1 <= len(identifier) <= 2048 or not MODEL_IDENTIFIER_RE.fullmatch(identifier):
+                raise invalid(
+                    "1 validation error detected: Value at 'modelIdentifier' failed to satisfy "
+                    "constraint: Member must satisfy regular expression pattern"
+                )
+            raise not_found(f"The specified model identifier {identifier} could not be found.")
+        return _wire_model(model)
+
+    def list_models(self, filters: Mapping[str, str | None]) -> list[Doc]:
+        """ListFoundationModels: every model of this region, filtered as asked (provider by name,
+        any case; the others by membership)."""
+        assert self.catalog is not None
+        provider = filters.get("byProvider")
+        wanted = {
+            "customizationsSupported": filters.get("byCustomizationType"),
+            "outputModalities": filters.get("byOutputModality"),
+            "inferenceTypesSupported": filters.get("byInferenceType"),
+        }
+        found = []
+        for model in self.catalog.models(self.region):
+            if provider and str(model.get("providerName", "")).lower() != provider.lower():
+                continue
+            if any(value and value not in model.get(key, []) for key, value in wanted.items()):
+                continue
+            found.append(_wire_model(model))
+        return found
 
 
 def _encode_token(offset: int) -> str:
