@@ -206,6 +206,16 @@ def main() -> int:
                 fast_env,
             ),
             Row(
+                "emulator",
+                "get --emulator (in process)",
+                "get (served emulator)",
+                [ours, "get", "--emulator", PROFILE_ID, "-o", "json"],
+                get_one,
+                2.5,
+                base_env,
+                fast_env,
+            ),
+            Row(
                 "help",
                 "bedrock-profile --help",
                 "aws --version",
