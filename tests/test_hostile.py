@@ -459,7 +459,7 @@ def test_common_options_before_the_command_name_and_the_later_one_wins(invoke, e
 
 
 def test_an_opt_in_region_that_refuses_says_it_may_not_be_enabled(emulator) -> None:
-    from bedrock_profile_cli.emulator.moto_glue import inject_fault
+    from bedrock_profile_cli.emulator.service import inject_fault
 
     inject_fault(
         operation="GetInferenceProfile",
@@ -551,7 +551,7 @@ def test_sigint_in_the_first_instant_is_130_and_one_line(spawn) -> None:
 
 
 def test_interrupted_is_json_under_error_format_json(emulator, faults, spawn) -> None:
-    from bedrock_profile_cli.emulator.moto_glue import inject_fault
+    from bedrock_profile_cli.emulator.service import inject_fault
     from tests.conftest import wait_for
 
     inject_fault(operation="GetInferenceProfile", status=200, delay=20, times=None)

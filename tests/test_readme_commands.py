@@ -78,11 +78,11 @@ def world(emulator, isolated_env, bedrock, monkeypatch):
     )
     ci_line = next(line for line in COMMANDS if "$PROFILE_ARN" in line and "--model" in line)
     model = shlex.split(ci_line.split("#")[0])[shlex.split(ci_line.split("#")[0]).index("--model") + 1]
+    pages = bedrock.get_paginator("list_inference_profiles").paginate(typeEquals="SYSTEM_DEFINED")
     system = next(
         s
-        for s in bedrock.list_inference_profiles(typeEquals="SYSTEM_DEFINED", maxResults=1000)[
-            "inferenceProfileSummaries"
-        ]
+        for page in pages
+        for s in page["inferenceProfileSummaries"]
         if any(m["modelArn"].endswith("/" + model) for m in s["models"])
     )
     arn = bedrock.create_inference_profile(
