@@ -164,10 +164,10 @@ def default_signals() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, **kw: Any) -> Result:
-    """Run the installed console script in a subprocess, to completion (killed on timeout)."""
+def run_process(argv: list[str], env: dict[str, str] | None = None, timeout: float = 60, **kw: Any) -> Result:
+    """Run ``argv`` to completion (killed on timeout), its outputs recorded for the leak check."""
     proc = subprocess.run(
-        [CLI, *args],
+        argv,
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
@@ -178,6 +178,16 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, 
     )
     record(proc.stdout, proc.stderr)
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, **kw: Any) -> Result:
+    """Run the installed console script in a subprocess."""
+    return run_process([CLI, *args], env, timeout, **kw)
+
+
+def run_shell(command: str, env: dict[str, str] | None = None, timeout: float = 60) -> Result:
+    """Run ``command`` in bash with pipefail (the console script on PATH as installed)."""
+    return run_process(["bash", "-o", "pipefail", "-c", command], env, timeout)
 
 
 class Spawned:

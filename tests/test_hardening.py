@@ -12,7 +12,7 @@ import pytest
 
 from bedrock_profile_cli.emulator.service import inject_fault
 from bedrock_profile_cli.errors import ExitCode
-from tests.conftest import CLI, SONNET, default_signals, record, run_cli, wait_for
+from tests.conftest import CLI, SONNET, record, run_cli, run_shell, wait_for
 from tests.fakeserver import Reply, ScriptedServer
 
 PROFILE_JSON = {
@@ -240,33 +240,24 @@ def test_closed_stdout_is_quiet(emulator, spawn, command) -> None:
 
 def pipeline(shell: str):
     """Run ``shell`` (with pipefail) in bash, then print the pipeline's status as the last line."""
-    proc = subprocess.run(
-        ["bash", "-c", f"set -o pipefail; {shell}; echo status=$?"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        preexec_fn=default_signals,
-    )
-    record(proc.stdout, proc.stderr)
-    return proc
+    return run_shell(f"{shell}; echo status=$?")
 
 
 def test_pipe_into_head_is_quiet(emulator) -> None:
     proc = pipeline(f"{CLI} list -o json --page-size 3 | head -1")
-    lines = proc.stdout.splitlines()
+    lines = proc.out.splitlines()
     assert lines[0] == "["
     # 0 when all of it fitted in the pipe before head left, 141 otherwise: see the next test.
     assert lines[-1] in ("status=0", f"status={int(ExitCode.BROKEN_PIPE)}")
-    assert proc.stderr == ""
+    assert proc.err == ""
 
 
 @pytest.mark.parametrize("fmt", ["json", "table", "yaml", "text"])
 def test_reader_gone_before_any_output_is_141_and_quiet(emulator, fmt) -> None:
     # `true` exits at once, long before the CLI has its answer: the first write meets a closed pipe.
     proc = pipeline(f"{CLI} list -o {fmt} | true")
-    assert proc.stdout == f"status={int(ExitCode.BROKEN_PIPE)}\n"
-    assert proc.stderr == ""
+    assert proc.out == f"status={int(ExitCode.BROKEN_PIPE)}\n"
+    assert proc.err == ""
 
 
 # --- hostile identifiers: nothing is sent ----------------------------------------------------------

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 import shlex
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, default_signals, record, wait_for
+from tests.conftest import BIN_DIR, run_shell, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -106,15 +105,6 @@ def test_readme_command_line_exits_as_documented(world, spawn, line) -> None:
         server.proc.terminate()
         assert server.finish().code == 0
         return
-    proc = subprocess.run(
-        ["bash", "-o", "pipefail", "-c", line],
-        env={**__import__("os").environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        preexec_fn=default_signals,
-    )
-    record(proc.stdout, proc.stderr)
-    assert proc.returncode == expected_exit(line), f"{line}\n{proc.stderr}"
-    assert "Traceback" not in proc.stderr
+    result = run_shell(line, env=env)
+    assert result.code == expected_exit(line), f"{line}\n{result.err}"
+    assert "Traceback" not in result.err
