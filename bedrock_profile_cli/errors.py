@@ -114,11 +114,11 @@ class BedrockProfileError(Exception):
         self.operation = operation  # the AWS operation that failed, when one did
         self.reported = False  # already printed by the command; main() only exits with its code
 
-    def line(self, limit: int | None = MESSAGE_LIMIT) -> str:
+    def line(self, limit: int | None = MESSAGE_LIMIT, *, with_identifier: bool = True) -> str:
         """The one line printed on stderr (without the program-name prefix); a message longer than
         ``limit`` characters is cut there, saying how much is left out (None: whole)."""
         parts = []
-        if self.identifier is not None:
+        if self.identifier is not None and with_identifier:
             parts.append(f"{self.identifier}: ")
         if self.aws_code:
             parts.append(f"{self.aws_code}: ")

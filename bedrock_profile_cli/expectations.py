@@ -66,7 +66,8 @@ class CheckResult:
     def failures(self) -> list[str]:
         found = [e.describe_failure() for e in self.expectations if not e.passed]
         if self.error is not None:
-            found.insert(0, "not found" if self.error.exit_code == ExitCode.NOT_FOUND else self.error.line())
+            not_found = self.error.exit_code == ExitCode.NOT_FOUND
+            found.insert(0, "not found" if not_found else self.error.line(with_identifier=False))
         if self.timed_out:
             found.append("timed out waiting")
         return found

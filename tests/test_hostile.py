@@ -17,7 +17,7 @@ from urllib.parse import unquote
 import pytest
 
 from bedrock_profile_cli.errors import ExitCode
-from tests.conftest import CLI, SONNET, record, run_cli
+from tests.conftest import CLI, SONNET, record, run_cli, wait_for
 
 NOVA = "us.amazon.nova-pro-v1:0"
 FM = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"
@@ -613,7 +613,7 @@ def shape_server():
     status=st.sampled_from([200, 200, 200, 400, 403, 404, 500]),
     command=st.sampled_from(["get", "list", "check"]),
 )
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_response_shape_is_an_internal_error(invoke, shape_server, body, status, command) -> None:
     server, holder = shape_server
     holder.body, holder.status = body, status
@@ -650,7 +650,7 @@ OPTIONS = [
 
 
 @given(option=st.sampled_from(OPTIONS), value=VALUES, command=st.sampled_from(["get", "list", "check"]))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_argument_value_is_an_internal_error(invoke, emulator, option, value, command) -> None:
     args = {"get": ["get", NOVA], "list": ["list"], "check": ["check", NOVA]}[command]
     if option in ("--page-size", "--max-items") and command != "list":
@@ -673,7 +673,7 @@ def test_no_argument_value_is_an_internal_error(invoke, emulator, option, value,
         st.text(max_size=8),
     )
 )
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_loopback_endpoint_url_is_an_internal_error(invoke, url) -> None:
     result = invoke(
         "get",
@@ -732,3 +732,30 @@ def test_memory_grows_with_the_pool_not_with_the_number_of_identifiers() -> None
     # 64 answers of 2 MiB, each held as bytes, text and parsed data, would need 400 MiB and more;
     # 16 in flight at a time need well under half of that.
     assert peak_kib < 250 * 1024, peak_kib
+
+
+def test_a_next_token_that_is_not_a_string_is_11() -> None:
+    with serving(
+        lambda conn, path, number: conn.sendall(
+            http(200, b'{"inferenceProfileSummaries": [], "nextToken": 5}')
+        )
+    ) as server:
+        result = run_cli("list", "--type", "SYSTEM_DEFINED", "--endpoint-url", server.url)
+    assert result.code == ExitCode.SERVICE, result.err
+    assert "nextToken is a int, not a string" in result.err
+
+
+@pytest.mark.parametrize("status", [302, 999])
+def test_a_status_without_a_bedrock_error_says_the_endpoint_may_be_wrong(status) -> None:
+    with serving(lambda conn, path, number: conn.sendall(http(status, b""))) as server:
+        result = get(server.url)
+    assert result.code == ExitCode.SERVICE, result.err
+    assert f"answered HTTP {status} without a Bedrock error" in result.err
+
+
+def test_the_emulators_listening_line_shows_its_example_credentials(spawn) -> None:
+    server = spawn("emulator", "--port", "0")
+    wait_for(server.proc.stdout.readline, what="the URL line")
+    server.proc.terminate()
+    result = server.finish()
+    assert "AWS_SECRET_ACCESS_KEY=testing); Ctrl-C stops it" in result.err

@@ -140,7 +140,8 @@ def _check_json_object(body: bytes, status: int, content_type: str) -> None:
         problem = "is not JSON"
     else:
         if not isinstance(document, dict):
-            problem = f"is a JSON {type(document).__name__}, not an object"
+            kind = "null" if document is None else type(document).__name__
+            problem = f"is a JSON {kind}, not an object"
     if problem is not None:
         raise BedrockProfileError(
             ExitCode.SERVICE,

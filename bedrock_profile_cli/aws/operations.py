@@ -241,6 +241,14 @@ class Bedrock:
 
 def _summaries_of(page: Mapping[str, object]) -> list[Profile]:
     """A page's summaries, each checked; exit 11 when the page is not a ListInferenceProfiles page."""
+    token = page.get("nextToken")
+    if token is not None and not isinstance(token, str):
+        raise BedrockProfileError(
+            ExitCode.SERVICE,
+            f"the response could not be parsed: nextToken is a {type(token).__name__}, not a string",
+            hint=shapes.PARSE_HINT,
+            operation=LIST_PROFILES,
+        )
     batch = page.get("inferenceProfileSummaries", [])
     if not isinstance(batch, list):
         raise BedrockProfileError(

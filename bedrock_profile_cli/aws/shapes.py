@@ -113,7 +113,8 @@ def parse_failures_are_service_errors(operation: str) -> Iterator[None]:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise BedrockProfileError(
             ExitCode.SERVICE,
-            f"the response could not be parsed: {type(exc).__name__}: {first}",
+            "the response could not be parsed: a member is not of the type the service model gives "
+            f"it ({type(exc).__name__} in botocore's parser: {first})",
             hint=PARSE_HINT,
             operation=operation,
         ) from exc

@@ -90,6 +90,11 @@ def _network_failures() -> tuple[type[BaseException], ...]:
 def _service_hint(
     exit_code: ExitCode, operation: str | None, region: str | None, code: str = ""
 ) -> str | None:
+    if code.isdigit():  # no error code, only an HTTP status: no Bedrock answer (a redirect, a proxy)
+        return (
+            f"the endpoint answered HTTP {code} without a Bedrock error; is --endpoint-url (or "
+            "AWS_ENDPOINT_URL_BEDROCK) right?"
+        )
     if code == "UnrecognizedClientException":  # also what an opt-in region not enabled answers
         return (
             f"the credentials were rejected, or {region or 'the region'} is an opt-in region that is not "
@@ -235,7 +240,9 @@ def translate(
     )
     for classes, exit_code, prefix, hint in rules:
         if isinstance(exc, classes):
-            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            lines = str(exc).strip().splitlines() or [type(exc).__name__]
+            # botocore's parameter errors put the reason on the lines after a bare heading.
+            first_line = " ".join(line.strip() for line in lines) if lines[0].endswith(":") else lines[0]
             return BedrockProfileError(
                 exit_code, prefix + first_line, identifier=identifier, hint=hint, operation=operation
             )

@@ -56,10 +56,13 @@ def command(
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     run.stdout.write(f"AWS_ENDPOINT_URL_BEDROCK={server.url}\n")
     run.stdout.flush()
-    run.note(
+    # Our own words, no secret in them: written as they are (the redactor would take the example
+    # key for one).
+    run.stderr.write(
         f"{PROG}: emulator listening on {server.url} (any credentials work, e.g. "
-        "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing); Ctrl-C stops it"
+        "AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing); Ctrl-C stops it\n"
     )
+    run.stderr.flush()
     try:
         while not stopped.wait(0.5):
             pass
