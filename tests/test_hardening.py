@@ -142,7 +142,7 @@ def test_connection_dropped_mid_response_is_exit_10() -> None:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Half)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         result = run_cli("get", SONNET, "--endpoint-url", f"http://127.0.0.1:{httpd.server_address[1]}")
     finally:
@@ -176,7 +176,7 @@ def test_a_huge_response_is_refused_without_a_memory_spike() -> None:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
     httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         proc = subprocess.run(
             [
@@ -280,8 +280,11 @@ def test_reader_gone_before_any_output_is_141_and_quiet(emulator, fmt) -> None:
     ],
 )
 @pytest.mark.parametrize("command", ["get", "check"])
-def test_hostile_identifiers_are_rejected_locally(emulator, faults, identifier, code, command) -> None:
-    result = run_cli(command, identifier)
+def test_hostile_identifiers_are_rejected_locally(
+    invoke, emulator, faults, identifier, code, command
+) -> None:
+    # In process: what is checked is the local rule (the console script's own run is in test_wire).
+    result = invoke(command, identifier)
     assert result.code == code, result.err
     assert faults.calls == {}
     assert "\x1b[2J" not in result.err
@@ -303,10 +306,11 @@ BAD = ("\x1b", "\x07", "\x9b", "\u202e")
 
 @pytest.mark.parametrize("fmt", ["table", "json", "yaml", "text"])
 @pytest.mark.parametrize("command", ["get", "list", "check"])
-def test_service_text_never_reaches_the_terminal_as_escapes(command, fmt) -> None:
+def test_service_text_never_reaches_the_terminal_as_escapes(invoke, command, fmt) -> None:
+    # In process, over real HTTP: the bytes written are what a terminal would receive.
     body = {"inferenceProfileSummaries": [HOSTILE]} if command == "list" else HOSTILE
     with ScriptedServer([], default=json_reply(body)) as server:
-        result = run_cli(*COMMANDS[command], "-o", fmt, "--endpoint-url", server.url, "--color", "never")
+        result = invoke(*COMMANDS[command], "-o", fmt, "--endpoint-url", server.url, "--color", "never")
     assert result.code in (0, ExitCode.CHECK_FAILED), result.err
     for text in (result.out, result.err):
         assert not any(ch in text for ch in BAD), repr(text)

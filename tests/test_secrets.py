@@ -34,7 +34,7 @@ class EchoHeaders(BaseHTTPRequestHandler):
 def echo_url():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
