@@ -759,3 +759,10 @@ def test_the_emulators_listening_line_shows_its_example_credentials(spawn) -> No
     server.proc.terminate()
     result = server.finish()
     assert "AWS_SECRET_ACCESS_KEY=testing); Ctrl-C stops it" in result.err
+
+
+def test_a_name_that_is_no_region_is_9_naming_the_closest_region(invoke) -> None:
+    result = invoke("get", NOVA, "--emulator", "-r", "us-east-1a")
+    assert result.code == ExitCode.CREDENTIALS_OR_CONFIG, result.err
+    assert "'us-east-1a' is not a region botocore knows" in result.err
+    assert "did you mean us-east-1?" in result.err

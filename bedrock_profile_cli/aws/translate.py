@@ -87,9 +87,28 @@ def _network_failures() -> tuple[type[BaseException], ...]:
     return (urllib3.exceptions.HTTPError, http.client.HTTPException, ConnectionError, TimeoutError)
 
 
+def _unknown_region(region: str | None) -> str | None:
+    """A hint when ``region`` is no region botocore's endpoint data knows (a typo such as us-east-1a)."""
+    if not region:
+        return None
+    import difflib
+
+    from bedrock_profile_cli.regions import known_regions
+
+    known = known_regions()
+    if not known or region in known:
+        return None
+    close = difflib.get_close_matches(region, known, n=1, cutoff=0.6)
+    guess = f"; did you mean {close[0]}?" if close else ""
+    return f"{region!r} is not a region botocore knows: check --region or AWS_REGION{guess}"
+
+
 def _service_hint(
     exit_code: ExitCode, operation: str | None, region: str | None, code: str = ""
 ) -> str | None:
+    unknown = _unknown_region(region)
+    if unknown is not None and exit_code == ExitCode.CREDENTIALS_OR_CONFIG:
+        return unknown  # what AWS answers a request signed for a name that is no region
     if code.isdigit():  # no error code, only an HTTP status: no Bedrock answer (a redirect, a proxy)
         return (
             f"the endpoint answered HTTP {code} without a Bedrock error; is --endpoint-url (or "
