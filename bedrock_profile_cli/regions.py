@@ -90,11 +90,19 @@ def known_regions() -> list[str]:
     return _regions()["all"]
 
 
-def check_region(name: str, option: str) -> str:
-    """``name`` when botocore knows it; otherwise exit 2 naming the closest known region."""
+def unknown(name: str) -> tuple[bool, str | None]:
+    """Whether ``name`` is no region botocore's endpoint data knows, and the closest one that is."""
     known = known_regions()
     if not known or name in known:
-        return name
+        return False, None
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]}?" if close else "see `aws account list-regions` for the names"
+    return True, close[0] if close else None
+
+
+def check_region(name: str, option: str) -> str:
+    """``name`` when botocore knows it; otherwise exit 2 naming the closest known region."""
+    is_unknown, closest = unknown(name)
+    if not is_unknown:
+        return name
+    hint = f"did you mean {closest}?" if closest else "see `aws account list-regions` for the names"
     raise BedrockProfileError(ExitCode.USAGE, f"{option} {name!r} is not a region botocore knows", hint=hint)

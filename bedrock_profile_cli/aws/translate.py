@@ -91,15 +91,12 @@ def _unknown_region(region: str | None) -> str | None:
     """A hint when ``region`` is no region botocore's endpoint data knows (a typo such as us-east-1a)."""
     if not region:
         return None
-    import difflib
+    from bedrock_profile_cli.regions import unknown
 
-    from bedrock_profile_cli.regions import known_regions
-
-    known = known_regions()
-    if not known or region in known:
+    is_unknown, closest = unknown(region)
+    if not is_unknown:
         return None
-    close = difflib.get_close_matches(region, known, n=1, cutoff=0.6)
-    guess = f"; did you mean {close[0]}?" if close else ""
+    guess = f"; did you mean {closest}?" if closest else ""
     return f"{region!r} is not a region botocore knows: check --region or AWS_REGION{guess}"
 
 
