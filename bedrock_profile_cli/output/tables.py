@@ -489,13 +489,18 @@ def _summaries(document: object) -> list[Mapping[str, object]]:
 
 
 def draw_summaries(document: object, console: Console, now: datetime) -> None:
-    """Profile summaries (ListInferenceProfiles): ID, name, type, status and regions."""
-    _print(console, summary_lines(_summaries(document), console.width))
+    """Profile summaries (ListInferenceProfiles): ID, name, type, status and regions.  No rows, no
+    table: the command says on stderr that nothing matched."""
+    rows = _summaries(document)
+    if rows:
+        _print(console, summary_lines(rows, console.width))
 
 
 def draw_summaries_wide(document: object, console: Console, now: datetime) -> None:
     """Profile summaries with their model IDs too (``-o wide``)."""
-    _print(console, summary_lines(_summaries(document), console.width, wide=True))
+    rows = _summaries(document)
+    if rows:
+        _print(console, summary_lines(rows, console.width, wide=True))
 
 
 def draw_nothing(document: object, console: Console, now: datetime) -> None:
