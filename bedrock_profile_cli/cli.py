@@ -112,7 +112,10 @@ def _run_app(argv: list[str], run: RunContext) -> int:
 
         completion_init()
     result = command.main(args=argv, prog_name=PROG, standalone_mode=False, obj=run)
-    # typer turns a Ctrl-C outside a command into exit 130 with no message.
+    if result == INTERRUPTED:
+        # typer turns a Ctrl-C while it parses the arguments into a silent 130 (our commands raise
+        # instead): said like any other interruption.
+        raise KeyboardInterrupt
     return int(result) if isinstance(result, int) else 0
 
 

@@ -201,3 +201,16 @@ def test_emulator_without_moto_says_how_to_install(invoke, monkeypatch) -> None:
     assert result.code == ExitCode.CREDENTIALS_OR_CONFIG
     assert "pip install 'bedrock-profile[emulator]'" in result.err
     assert invoke("emulator").code == ExitCode.CREDENTIALS_OR_CONFIG
+
+
+def test_ctrl_c_while_the_arguments_are_parsed_is_said_too(invoke, monkeypatch) -> None:
+    # typer turns it into a silent exit 130; the program says it, as for any interruption.
+    import typer.core
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(typer.core.TyperGroup, "make_context", interrupted)
+    result = invoke("get", SONNET)
+    assert result.code == ExitCode.INTERRUPTED
+    assert result.err == "bedrock-profile: interrupted\n"
