@@ -208,6 +208,8 @@ def run() -> None:
         from bedrock_profile_cli.context import RunContext
 
         context = RunContext.from_process()
+        if sys.stdout is None:  # closed before we started (`>&-`): click's own help text too is 141
+            sys.stdout = context.stdout
         code = main(run=context)
         try:
             if sys.stdout is not None and code not in (_OUTPUT_CODE, _BROKEN_PIPE_CODE):

@@ -490,9 +490,20 @@ def shell(command: str) -> object:
     return run_shell(command)
 
 
-@pytest.mark.parametrize("fmt", ["json", "yaml", "text", "table"])
-def test_stdout_closed_before_start_is_141_and_quiet(emulator, fmt) -> None:
-    result = shell(f"{CLI} get {NOVA} -o {fmt} >&-")
+@pytest.mark.parametrize(
+    "args",
+    [
+        f"get {NOVA} -o json",
+        f"get {NOVA} -o yaml",
+        f"get {NOVA} -o text",
+        f"get {NOVA} -o table",
+        "--help",
+        "get --help",
+        "--version",
+    ],
+)
+def test_stdout_closed_before_start_is_141_and_quiet(emulator, args) -> None:
+    result = shell(f"{CLI} {args} >&-")
     assert result.code == ExitCode.BROKEN_PIPE, result.err
     assert result.err == ""
 
