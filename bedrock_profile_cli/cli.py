@@ -32,10 +32,8 @@ if TYPE_CHECKING:
     from bedrock_profile_cli.context import RunContext
 
 BUG_HINT = "this is a bug; rerun with --debug for a traceback and report it"
-# errors.ExitCode values this module needs before anything is imported.
+# errors.ExitCode.INTERRUPTED, which the Ctrl-C handler needs before anything is imported.
 INTERRUPTED = 130
-_OUTPUT_CODE = 12
-_BROKEN_PIPE_CODE = 141
 # Write errors that mean the output went nowhere (disk full, I/O error, file too large, quota).
 _OUTPUT_ERRNOS = frozenset({5, 27, 28, 122})
 
@@ -165,12 +163,15 @@ def _interrupted(run: RunContext) -> int:
     if run.error_format == "json":
         run.error(BedrockProfileError(ExitCode.INTERRUPTED, "interrupted"))
     else:
-        run.stderr.write(f"{_prog()}: interrupted\n")
+        from bedrock_profile_cli.settings import PROG
+
+        run.stderr.write(f"{PROG}: interrupted\n")
         run.stderr.flush()
     return int(ExitCode.INTERRUPTED)
 
 
 def _prog() -> str:
+    """settings.PROG, spelled out: the early path below imports nothing (test_contracts compares)."""
     return "bedrock-profile"
 
 
@@ -211,8 +212,10 @@ def run() -> None:
         if sys.stdout is None:  # closed before we started (`>&-`): click's own help text too is 141
             sys.stdout = context.stdout
         code = main(run=context)
+        from bedrock_profile_cli.errors import ExitCode
+
         try:
-            if sys.stdout is not None and code not in (_OUTPUT_CODE, _BROKEN_PIPE_CODE):
+            if sys.stdout is not None and code not in (ExitCode.OUTPUT, ExitCode.BROKEN_PIPE):
                 sys.stdout.flush()
         except BrokenPipeError:
             code = _stdout_closed(context)

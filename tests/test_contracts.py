@@ -107,7 +107,7 @@ def test_every_registered_command_is_documented() -> None:
 
 def test_the_entry_points_early_exit_codes_are_the_tables() -> None:
     from bedrock_profile_cli import cli
+    from bedrock_profile_cli.settings import PROG
 
     assert cli.INTERRUPTED == ExitCode.INTERRUPTED
-    assert cli._OUTPUT_CODE == ExitCode.OUTPUT
-    assert cli._BROKEN_PIPE_CODE == ExitCode.BROKEN_PIPE
+    assert cli._prog() == PROG
