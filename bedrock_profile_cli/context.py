@@ -53,19 +53,16 @@ class CommonOptions:
     attempt_timeout: float = DEFAULT_ATTEMPT_TIMEOUT
 
     def aws_settings(self) -> AwsSettings:
+        """The AWS layer's settings: its fields, as parsed here (the emulator sets aside the named
+        profile and any configured endpoint)."""
+        from dataclasses import fields
+
         from bedrock_profile_cli.aws.settings import AwsSettings
 
-        return AwsSettings(
-            profile=None if self.emulator else self.profile,
-            region=self.region,
-            endpoint_url=None if self.emulator else self.endpoint_url,
-            emulator=self.emulator,
-            max_attempts=self.max_attempts,
-            retry_mode=self.retry_mode,
-            connect_timeout=self.connect_timeout,
-            read_timeout=self.read_timeout,
-            attempt_timeout=self.attempt_timeout,
-        )
+        values = {f.name: getattr(self, f.name) for f in fields(AwsSettings)}
+        if self.emulator:
+            values.update(profile=None, endpoint_url=None)
+        return AwsSettings(**values)
 
 
 class _Delegating(io.TextIOBase):
