@@ -50,6 +50,12 @@ class CheckResult:
     error: BedrockProfileError | None = None
     expectations: list[ExpectationResult] = field(default_factory=list)
     timed_out: bool = False
+    region: str | None = None  # the source region, with --regions / --all-regions
+
+    @property
+    def label(self) -> str:
+        """How the lines on stderr name it: the identifier, and the source region when several."""
+        return f"{self.identifier} in {self.region}" if self.region else self.identifier
 
     @property
     def passed(self) -> bool:
@@ -73,7 +79,8 @@ class CheckResult:
         return found
 
     def to_doc(self) -> dict[str, object]:
-        doc: dict[str, object] = {
+        doc: dict[str, object] = {"region": self.region} if self.region else {}
+        doc |= {
             "identifier": self.identifier,
             "passed": self.passed,
             "expectations": [e.to_doc() for e in self.expectations],
@@ -216,5 +223,5 @@ def _workflow_property(text: str) -> str:
 def github_annotation(result: CheckResult) -> str:
     """A GitHub Actions ``::error`` workflow command for a failed result, on one line whatever the
     service sent."""
-    message = f"{result.identifier}: " + "; ".join(result.failures())
+    message = f"{result.label}: " + "; ".join(result.failures())
     return f"::error title={_workflow_property(ANNOTATION_TITLE)}::{_workflow_data(message)}"

@@ -165,3 +165,39 @@ def model_arns(document: Mapping[str, object]) -> list[str]:
     if not isinstance(models, list):
         return []
     return [str(m["modelArn"]) for m in models if isinstance(m, dict) and "modelArn" in m]
+
+
+MODEL_RESOURCE_TYPE = "foundation-model"
+_MODEL_ARN_RE = re.compile(
+    r"arn:aws(-[a-z]+(-[a-z]+)*)?:bedrock:([0-9a-z-]{0,20})::foundation-model/([a-zA-Z0-9-:.]+)"
+)
+
+
+def parse_model_or_profile(raw: str) -> Identifier:
+    """What ``resolve`` accepts: a foundation model ID or ARN, or an inference profile ID or ARN
+    (a bare ID could be either: the service tells which).  A foundation-model ARN comes back with
+    ``resource_type`` ``foundation-model`` and the model ID as ``resource_id``."""
+    match = _MODEL_ARN_RE.fullmatch(raw) if len(raw) <= MAX_LENGTH else None
+    if match is not None:
+        partition = "aws" + (match.group(1) or "")
+        return Identifier(
+            raw=raw,
+            is_arn=True,
+            partition=partition,
+            region=match.group(3) or None,
+            resource_type=MODEL_RESOURCE_TYPE,
+            resource_id=match.group(4),
+        )
+    try:
+        return parse(raw)
+    except BedrockProfileError as err:
+        if err.exit_code == ExitCode.VALIDATION:
+            err.message = err.message.replace(
+                "invalid inference profile identifier", "invalid model or inference profile identifier"
+            )
+            err.hint = (
+                "give a foundation model ID (anthropic.claude-3-5-sonnet-20240620-v1:0) or ARN "
+                "(arn:aws:bedrock:REGION::foundation-model/ID), or an inference profile ID or ARN; "
+                "nothing was sent"
+            )
+        raise

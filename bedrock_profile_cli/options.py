@@ -94,6 +94,27 @@ def complete_identifier(ctx: typer.Context, args: list[str], incomplete: str) ->
     return complete(ctx.params.get("region"), incomplete, ctx.params.get("identifiers") or [])
 
 
+def _complete_regions(incomplete: str) -> list[str]:
+    """A region name after the last comma of ``--regions us-east-1,eu-``."""
+    head, comma, last = incomplete.rpartition(",")
+    return [head + comma + region for region in _complete_region(last)]
+
+
+REGIONS = typer.Option(
+    [],
+    "--regions",
+    metavar="R1,R2",
+    autocompletion=_complete_regions,
+    help="Ask each of these source regions (comma-separated; repeatable) instead of one.",
+    show_default=False,
+)
+ALL_REGIONS = typer.Option(
+    False,
+    "--all-regions",
+    help="Ask every region where botocore's endpoint data lists Bedrock, in the partition of the "
+    "configured region (33 commercial regions today).",
+)
+
 IDENTIFIERS = typer.Argument(
     ...,
     metavar="ID_OR_ARN",

@@ -1,5 +1,6 @@
 """Region names, from botocore's bundled endpoint data (never a hard-coded list): every region of
-every partition, and those where Bedrock has an endpoint.  Read as a data file, not imported, and
+every partition, those where Bedrock has an endpoint, and per partition its Bedrock regions (what
+``--all-regions`` asks) and the pattern its region names follow.  Read as a data file, not imported, and
 kept in the cache directory keyed by that file's path, size and mtime (parsing its 1.2 MB is most
 of a TAB's cost); an entry that is not lists of region names is ignored."""
 
@@ -16,6 +17,9 @@ from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 
 REGION_RE = re.compile(r"[a-z]{2,4}(-[a-z]+)+-\d+")
 _CACHE_FILE = "regions.json"
+_CACHE_FORMAT = 2
+DEFAULT_PARTITION = "aws"
+Regions = dict[str, object]
 
 
 def _endpoints_file() -> Path | None:
@@ -27,40 +31,65 @@ def _endpoints_file() -> Path | None:
     return None
 
 
-def _parse(path: Path) -> dict[str, list[str]] | None:
+def _parse(path: Path) -> Regions | None:
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
     everywhere: set[str] = set()
     bedrock: set[str] = set()
+    partitions: dict[str, dict[str, object]] = {}
     for partition in data.get("partitions", []):
-        everywhere.update(name for name in partition.get("regions", {}) if REGION_RE.fullmatch(name))
+        named = {name for name in partition.get("regions", {}) if REGION_RE.fullmatch(name)}
+        everywhere.update(named)
         endpoints = partition.get("services", {}).get("bedrock", {}).get("endpoints", {})
-        bedrock.update(name for name in endpoints if REGION_RE.fullmatch(name))
-    return {"all": sorted(everywhere | bedrock), "bedrock": sorted(bedrock)}
+        served = {name for name in endpoints if REGION_RE.fullmatch(name)}
+        bedrock.update(served)
+        name = partition.get("partition")
+        if isinstance(name, str):
+            partitions[name] = {
+                "regex": str(partition.get("regionRegex", "")),
+                # A Bedrock endpoint whose name is a region of this partition (not "bedrock-fips-...").
+                "bedrock": sorted(served & named),
+            }
+    return {
+        "format": _CACHE_FORMAT,
+        "all": sorted(everywhere | bedrock),
+        "bedrock": sorted(bedrock),
+        "partitions": partitions,
+    }
 
 
-def _valid(entry: object, key: str) -> dict[str, list[str]] | None:
-    if not isinstance(entry, dict) or entry.get("key") != key:
+def _names(values: object) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) and REGION_RE.fullmatch(v) for v in values)
+
+
+def _valid(entry: object, key: str) -> Regions | None:
+    if not isinstance(entry, dict) or entry.get("key") != key or entry.get("format") != _CACHE_FORMAT:
         return None
-    lists = {name: entry.get(name) for name in ("all", "bedrock")}
-    for values in lists.values():
-        if not isinstance(values, list) or not all(
-            isinstance(v, str) and REGION_RE.fullmatch(v) for v in values
+    if not _names(entry.get("all")) or not _names(entry.get("bedrock")):
+        return None
+    partitions = entry.get("partitions")
+    if not isinstance(partitions, dict):
+        return None
+    for info in partitions.values():
+        if (
+            not isinstance(info, dict)
+            or not isinstance(info.get("regex"), str)
+            or not _names(info.get("bedrock"))
         ):
             return None
-    return {name: list(values) for name, values in lists.items() if isinstance(values, list)}
+    return {name: entry[name] for name in ("format", "all", "bedrock", "partitions")}
 
 
-def _regions() -> dict[str, list[str]]:
+def _regions() -> Regions:
     path = _endpoints_file()
     if path is None:
-        return {"all": [], "bedrock": []}
+        return _EMPTY
     try:
         stat = path.stat()
     except OSError:
-        return {"all": [], "bedrock": []}
+        return _EMPTY
     key = f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}"
     cached = cache_dir() / _CACHE_FILE
     try:
@@ -71,7 +100,7 @@ def _regions() -> dict[str, list[str]]:
         return found
     parsed = _parse(path)
     if parsed is None:
-        return {"all": [], "bedrock": []}
+        return _EMPTY
     try:
         private_dir(cached.parent)
         write_private(cached, json.dumps({"key": key, **parsed}).encode())
@@ -80,14 +109,46 @@ def _regions() -> dict[str, list[str]]:
     return parsed
 
 
+_EMPTY: Regions = {"format": _CACHE_FORMAT, "all": [], "bedrock": [], "partitions": {}}
+
+
+def _list(entry: Regions, name: str) -> list[str]:
+    values = entry.get(name)
+    return [str(v) for v in values] if isinstance(values, list) else []
+
+
 def bedrock_regions() -> list[str]:
-    """Regions where botocore's endpoint data lists Bedrock."""
-    return _regions()["bedrock"]
+    """Regions where botocore's endpoint data lists Bedrock, in every partition."""
+    return _list(_regions(), "bedrock")
 
 
 def known_regions() -> list[str]:
     """Every region botocore's endpoint data names, in every partition."""
-    return _regions()["all"]
+    return _list(_regions(), "all")
+
+
+def _partitions() -> dict[str, dict[str, object]]:
+    found = _regions().get("partitions")
+    return found if isinstance(found, dict) else {}
+
+
+def partition_of(region: str | None) -> str:
+    """The partition ``region`` belongs to, by the partitions' region patterns (as botocore matches
+    them); the commercial one for no region or one no pattern matches."""
+    if region:
+        for name, info in _partitions().items():
+            if region in _list(info, "bedrock"):
+                return name
+        for name, info in _partitions().items():
+            pattern = info.get("regex")
+            if isinstance(pattern, str) and pattern and re.match(pattern, region):
+                return name
+    return DEFAULT_PARTITION
+
+
+def partition_bedrock_regions(partition: str) -> list[str]:
+    """The regions of ``partition`` where Bedrock has an endpoint (what ``--all-regions`` asks)."""
+    return _list(_partitions().get(partition, {}), "bedrock")
 
 
 def unknown(name: str) -> tuple[bool, str | None]:

@@ -1,5 +1,6 @@
-"""The calls the commands make: GetInferenceProfile for many identifiers at once, and every page of
-ListInferenceProfiles.  Failures come back as :class:`BedrockProfileError`, per identifier."""
+"""The calls the commands make: GetInferenceProfile for many identifiers at once, every page of
+ListInferenceProfiles, and GetFoundationModel, each in any region.  Failures come back as
+:class:`BedrockProfileError`, per identifier."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bedrock_profile_cli.aws import shapes
 from bedrock_profile_cli.aws.clients import BedrockClients
 from bedrock_profile_cli.aws.session import AwsSession
 from bedrock_profile_cli.aws.settings import AwsSettings
-from bedrock_profile_cli.aws.translate import GET_PROFILE, LIST_PROFILES, translate
+from bedrock_profile_cli.aws.translate import GET_MODEL, GET_PROFILE, LIST_PROFILES, translate
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.identifiers import Identifier
 from bedrock_profile_cli.settings import PROFILE_TYPES
@@ -71,7 +72,7 @@ def profile_from_response(response: Mapping[str, object]) -> Profile:
     return doc
 
 
-def _no_region() -> Exception:
+def no_region_error() -> Exception:
     from botocore.exceptions import NoRegionError
 
     error: Exception = NoRegionError()
@@ -119,7 +120,7 @@ class Bedrock:
         lookup.profile, lookup.error = None, None
         try:
             if lookup.region is None:
-                raise _no_region()
+                raise no_region_error()
             client = self.clients.client(lookup.region)
             with shapes.parse_failures_are_service_errors(GET_PROFILE):
                 response = client.get_inference_profile(inferenceProfileIdentifier=ident.raw)
@@ -142,7 +143,7 @@ class Bedrock:
         if len(lookups) == 1:
             self._fetch(lookups[0])
         elif lookups:
-            self._in_threads([functools.partial(self._fetch, lookup) for lookup in lookups])
+            self.in_threads([functools.partial(self._fetch, lookup) for lookup in lookups])
 
     def fetch_in_order(self, lookups: Sequence[ProfileLookup]) -> Iterator[ProfileLookup]:
         """Each lookup, fetched concurrently, yielded in order as soon as it and those before it are
@@ -169,17 +170,58 @@ class Bedrock:
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
 
-    def _in_threads(self, calls: Sequence[Callable[[], T]]) -> list[T]:
+    def in_threads(self, calls: Sequence[Callable[[], T]]) -> list[T]:
+        """Each call's result, in order, the calls run concurrently on up to ``workers`` threads."""
+        if len(calls) <= 1:
+            return [call() for call in calls]
         executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="bedrock-profile")
         try:
             return list(executor.map(lambda call: call(), calls))
         finally:
             executor.shutdown(wait=False, cancel_futures=True)
 
+    def region_client(self, region: str | None, operation: str) -> Any:
+        """The client for ``region`` (the default region when None), or the error saying why not."""
+        region = region or self.default_region
+        if region is None:
+            raise translate(no_region_error(), operation=operation)
+        try:
+            return self.clients.client(region)
+        except Exception as exc:
+            raise translate(exc, operation=operation, region=region, profile=self.settings.profile) from exc
+
+    def get_foundation_model(self, model: str, region: str) -> Profile | None:
+        """GetFoundationModel's ``modelDetails`` of ``model`` in ``region``; None when the region
+        has no such model (not found, or an identifier the service refuses as a model ID)."""
+        client = self.region_client(region, GET_MODEL)
+        try:
+            with shapes.parse_failures_are_service_errors(GET_MODEL):
+                response = client.get_foundation_model(modelIdentifier=model)
+        except BedrockProfileError:
+            raise
+        except Exception as exc:
+            err = translate(
+                exc, operation=GET_MODEL, identifier=model, region=region, profile=self.settings.profile
+            )
+            if err.exit_code in (ExitCode.NOT_FOUND, ExitCode.VALIDATION) and err.aws_code:
+                return None
+            raise err from exc
+        details = response.get("modelDetails") if isinstance(response, Mapping) else None
+        if not isinstance(details, dict) or not isinstance(details.get("modelId"), str):
+            raise BedrockProfileError(
+                ExitCode.SERVICE,
+                "the response could not be parsed: no modelDetails with a modelId",
+                hint=shapes.PARSE_HINT,
+                operation=GET_MODEL,
+                identifier=model,
+            )
+        return details
+
     def list_profiles(
         self,
         type_equals: str | None = None,
         *,
+        region: str | None = None,
         page_size: int | None = None,
         on_page: Callable[[int], None] | None = None,
         keep: Callable[[Profile], bool] | None = None,
@@ -187,16 +229,10 @@ class Bedrock:
     ) -> list[Profile]:
         """Every inference profile summary that ``keep`` accepts, all pages (paging stops once
         ``max_items`` are kept).  With no type, both types are fetched (concurrently): the
-        service's unfiltered call returns only SYSTEM_DEFINED profiles."""
-        region = self.default_region
-        if region is None:
-            raise translate(_no_region(), operation=LIST_PROFILES)
-        try:
-            client = self.clients.client(region)
-        except Exception as exc:
-            raise translate(
-                exc, operation=LIST_PROFILES, region=region, profile=self.settings.profile
-            ) from exc
+        service's unfiltered call returns only SYSTEM_DEFINED profiles.  ``region``: the default
+        region when None."""
+        region = region or self.default_region
+        client = self.region_client(region, LIST_PROFILES)
         lock = threading.Lock()
         count = [0]
 
@@ -227,7 +263,7 @@ class Bedrock:
             if len(kinds) == 1:
                 results = [pages(kinds[0])]
             else:
-                results = self._in_threads([functools.partial(pages, k) for k in kinds])
+                results = self.in_threads([functools.partial(pages, k) for k in kinds])
         except BedrockProfileError as err:
             err.operation = err.operation or LIST_PROFILES
             raise

@@ -8,9 +8,22 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from bedrock_profile_cli.commands.common import emulator_if_asked, parse_all
+from bedrock_profile_cli.commands.common import (
+    emulator_if_asked,
+    multi_region_document,
+    parse_all,
+    region_choice,
+)
 from bedrock_profile_cli.context import RunContext
-from bedrock_profile_cli.options import IDENTIFIERS, choice, seconds, with_common_options
+from bedrock_profile_cli.errors import ExitCode
+from bedrock_profile_cli.options import (
+    ALL_REGIONS,
+    IDENTIFIERS,
+    REGIONS,
+    choice,
+    seconds,
+    with_common_options,
+)
 from bedrock_profile_cli.settings import PROFILE_STATUSES, PROFILE_TYPES
 
 if TYPE_CHECKING:
@@ -36,14 +49,18 @@ def command(
     ),
     timeout: float = seconds(300, "--timeout", low=0, high=7 * 86400, help="Give up waiting after this."),
     interval: float = seconds(5, "--interval", low=0.1, high=3600, help="Time between polls (jittered)."),
+    regions: list[str] = REGIONS,
+    all_regions: bool = ALL_REGIONS,
 ) -> int:
     """Assert that inference profiles meet expectations: exit 0 if all do, 3 if any does not.
 
     Lookup errors keep their own exit codes (a missing profile is 4), except that with --wait a
-    profile that is not found yet is waited for, and a timeout is 3.
+    profile that is not found yet is waited for, and a timeout is 3.  With --regions or
+    --all-regions every profile is asserted in every region (one result per profile and region);
+    regions that refuse the caller are skipped.
     """
     from bedrock_profile_cli import expectations
-    from bedrock_profile_cli.aws.operations import Bedrock
+    from bedrock_profile_cli.aws.operations import Bedrock, ProfileLookup
     from bedrock_profile_cli.output import emit
     from bedrock_profile_cli.regions import check_region
 
@@ -53,16 +70,26 @@ def command(
     expect = expectations.Expectations(
         status=status, type=type_, models=tuple(model), in_regions=tuple(in_region)
     )
+    choice_ = region_choice(run, regions, all_regions)
     parsed = parse_all(run, identifiers)
     with emulator_if_asked(run):
         deadline = time.monotonic() + timeout if wait else None
-        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=len(parsed), deadline=deadline)
-        lookups = bedrock.plan(parsed, run.warn)
+        pool_size = 16 if choice_.many else len(parsed)
+        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=pool_size, deadline=deadline)
+        if choice_.many:
+            asked = choice_.regions(bedrock.default_region)
+            lookups = [ProfileLookup(identifier=i, region=r) for i in parsed for r in asked]
+        else:
+            lookups = bedrock.plan(parsed, run.warn)
 
         def lookup(indexes: Sequence[int]) -> list[CheckResult]:
             chosen = [lookups[i] for i in indexes]
             bedrock.fetch(chosen)
-            return [expectations.from_lookup(o.identifier.raw, o.profile, o.error, expect) for o in chosen]
+            results = [expectations.from_lookup(o.identifier.raw, o.profile, o.error, expect) for o in chosen]
+            if choice_.many:
+                for result, looked_up in zip(results, chosen, strict=True):
+                    result.region = looked_up.region
+            return results
 
         if wait:
             run.note(f"waiting up to {timeout:g}s for {len(parsed)} inference profile(s)")
@@ -71,11 +98,51 @@ def command(
             )
         else:
             results = lookup(range(len(lookups)))
+        if not choice_.many:
+            from bedrock_profile_cli.aws.resolving import improve_not_found_hints
+
+            improve_not_found_hints(
+                bedrock,
+                [
+                    (lk.identifier, lk.region, r.error)
+                    for lk, r in zip(lookups, results, strict=True)
+                    if r.error
+                ],
+            )
+    if choice_.many:
+        return _finish_in_regions(run, asked, results)
     _say_results(run, results)
     docs = [r.to_doc() for r in results]
     emit(run, docs if len(docs) > 1 else docs[0], "check-results")
     failed = [r for r in results if not r.passed]
     return int(failed[0].exit_code) if failed else 0
+
+
+def _finish_in_regions(run: RunContext, asked: list[str], results: list[CheckResult]) -> int:
+    """Skip the regions where every lookup was refused; the rest are asserted region by region."""
+    from bedrock_profile_cli.aws.regional import RegionalResult, RegionProblem, refused, say_problems
+    from bedrock_profile_cli.output import emit
+
+    outcome: RegionalResult[bool] = RegionalResult(regions=asked)
+    for region in asked:
+        here = [r for r in results if r.region == region]
+        if here and all(r.error is not None and refused(r.error) for r in here):
+            assert here[0].error is not None
+            outcome.problems.append(RegionProblem(region, here[0].error))  # every lookup refused
+        else:
+            outcome.answers[region] = True
+    say_problems(run.warn, run.error, outcome)
+    kept = [r for r in results if r.region in outcome.answers]
+    for result in kept:
+        if result.error is not None:
+            result.error.identifier = result.label
+    _say_results(run, kept)
+    emit(
+        run, multi_region_document(asked, [r.to_doc() for r in kept], outcome.skipped_docs()), "check-results"
+    )
+    failed = [r for r in kept if not r.passed]
+    codes = [outcome.exit_code(), *(r.exit_code for r in failed)]
+    return int(next((code for code in codes if code), ExitCode.OK))
 
 
 def _say_results(run: RunContext, results: Sequence[CheckResult]) -> None:
@@ -87,11 +154,11 @@ def _say_results(run: RunContext, results: Sequence[CheckResult]) -> None:
     for result in results:
         if result.passed:
             met = ", ".join(f"{e.name} {e.expected}" for e in result.expectations)
-            run.note(f"{tick} {result.identifier}: {met}")
+            run.note(f"{tick} {result.label}: {met}")
             continue
         if result.error is not None and not result.timed_out:
             run.error(result.error)
         else:
-            run.note(f"{cross} {result.identifier}: " + "; ".join(result.failures()))
+            run.note(f"{cross} {result.label}: " + "; ".join(result.failures()))
         if annotate:
             run.stderr.write(run.redact(github_annotation(result)) + "\n")

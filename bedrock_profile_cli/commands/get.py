@@ -2,29 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from bedrock_profile_cli.commands.common import emulator_if_asked, parse_all
+from bedrock_profile_cli.commands.common import (
+    emulator_if_asked,
+    multi_region_document,
+    parse_all,
+    region_choice,
+)
 from bedrock_profile_cli.context import RunContext
-from bedrock_profile_cli.options import IDENTIFIERS, with_common_options
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+from bedrock_profile_cli.options import ALL_REGIONS, IDENTIFIERS, REGIONS, with_common_options
+
+if TYPE_CHECKING:
+    from bedrock_profile_cli.aws.operations import Bedrock
+    from bedrock_profile_cli.identifiers import Identifier
 
 NAME = "get"
 
 
 @with_common_options
-def command(run: RunContext, identifiers: list[str] = IDENTIFIERS) -> int:
+def command(
+    run: RunContext,
+    identifiers: list[str] = IDENTIFIERS,
+    regions: list[str] = REGIONS,
+    all_regions: bool = ALL_REGIONS,
+) -> int:
     """Show inference profiles (GetInferenceProfile), as a table, JSON, YAML or text.
 
     Several identifiers are fetched concurrently and printed in argument order (a JSON array, a YAML
-    list, or one table each); failures go to stderr and the exit code is the first failure's.
+    list, or one table each); failures go to stderr and the exit code is the first failure's.  With
+    --regions or --all-regions each is asked in every region (one document: regions, results with
+    their source region, skipped regions); an identifier found in none is exit 4.
     """
     from bedrock_profile_cli.aws.operations import Bedrock
 
     assert run.options is not None
+    choice = region_choice(run, regions, all_regions)
     parsed = parse_all(run, identifiers)
-    failures = []
+    failures: list[BedrockProfileError] = []
     with emulator_if_asked(run):
-        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=len(parsed))
+        bedrock = Bedrock(
+            run.options.aws_settings(), run.secrets, pool_size=16 if choice.many else len(parsed)
+        )
+        if choice.many:
+            return _get_in_regions(run, bedrock, parsed, choice.regions(bedrock.default_region))
         lookups = bedrock.plan(parsed, run.warn)
 
         def profiles() -> Iterator[object]:
@@ -44,6 +67,67 @@ def command(run: RunContext, identifiers: list[str] = IDENTIFIERS) -> int:
 
             for profile in profiles():
                 emit(run, profile, "profile")
+        if failures:
+            from bedrock_profile_cli.aws.resolving import improve_not_found_hints
+
+            improve_not_found_hints(
+                bedrock,
+                [(lookup.identifier, lookup.region, lookup.error) for lookup in lookups if lookup.error],
+            )
     for failure in failures:
         run.error(failure)
     return int(failures[0].exit_code) if failures else 0
+
+
+def _get_in_regions(
+    run: RunContext, bedrock: Bedrock, parsed: Sequence[Identifier], regions: list[str]
+) -> int:
+    """Every identifier in every region: one document, the profiles each with its source region."""
+    from bedrock_profile_cli.aws.operations import ProfileLookup
+    from bedrock_profile_cli.aws.regional import RegionalResult, RegionProblem, refused, say_problems
+    from bedrock_profile_cli.output import emit
+
+    lookups = [ProfileLookup(identifier=ident, region=region) for ident in parsed for region in regions]
+    bedrock.fetch(lookups)
+    outcome: RegionalResult[bool] = RegionalResult(regions=regions)
+    for region in regions:
+        here = [lk.error for lk in lookups if lk.region == region]
+        if all(error is not None and refused(error) for error in here):
+            assert here[0] is not None
+            outcome.problems.append(RegionProblem(region, here[0]))  # every lookup refused: skipped
+        else:
+            outcome.answers[region] = True
+    say_problems(run.warn, run.error, outcome)
+    results: list[object] = []
+    failures: list[BedrockProfileError] = []
+    for ident in parsed:
+        mine = [lk for lk in lookups if lk.identifier is ident and lk.region in outcome.answers]
+        found = [lk for lk in mine if lk.profile is not None]
+        results += [{"region": lk.region, **(lk.profile or {})} for lk in found]
+        for lk in mine:
+            if lk.error is not None and lk.error.exit_code != ExitCode.NOT_FOUND:
+                assert lk.region is not None
+                lk.error.identifier = f"{ident.raw} in {lk.region}"
+                failures.append(lk.error)
+        if not mine:
+            continue
+        if found:
+            if len(found) < len(mine):
+                run.note(f"{ident.raw}: found in {len(found)} of the {len(mine)} regions that answered")
+        elif all(lk.error is not None and lk.error.exit_code == ExitCode.NOT_FOUND for lk in mine):
+            failures.append(
+                BedrockProfileError(
+                    ExitCode.NOT_FOUND,
+                    f"not found in any of the {len(mine)} regions that answered",
+                    aws_code="ResourceNotFoundException",
+                    identifier=ident.raw,
+                    hint="an application profile exists in one region and account only; "
+                    f"`bedrock-profile resolve {ident.profile_id} --all-regions` finds what routes a model",
+                )
+            )
+    if outcome.answers:
+        emit(run, multi_region_document(regions, results, outcome.skipped_docs()), "regional-profiles")
+    for failure in failures:
+        run.error(failure)
+    codes = [outcome.exit_code(), *(f.exit_code for f in failures)]
+    return int(next((code for code in codes if code), ExitCode.OK))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from bedrock_profile_cli.commands.common import emulator_if_asked
+from bedrock_profile_cli.commands.common import emulator_if_asked, multi_region_document, region_choice
 from bedrock_profile_cli.context import RunContext
-from bedrock_profile_cli.options import choice, with_common_options
+from bedrock_profile_cli.options import ALL_REGIONS, REGIONS, choice, with_common_options
 from bedrock_profile_cli.settings import PROFILE_TYPES
+
+if TYPE_CHECKING:
+    from bedrock_profile_cli.commands.common import RegionChoice
 
 NAME = "list"
 
@@ -29,10 +32,14 @@ def command(
     page_size: Optional[int] = typer.Option(
         None, "--page-size", min=1, max=1000, help="Profiles per request (maxResults)."
     ),
+    regions: list[str] = REGIONS,
+    all_regions: bool = ALL_REGIONS,
 ) -> int:
     """List inference profiles (ListInferenceProfiles), all pages.
 
     With no --type both kinds are listed: the service's unfiltered call returns only SYSTEM_DEFINED.
+    With --regions or --all-regions every region is listed (one document: regions, results each with
+    its source region, skipped regions); the table is a matrix of profiles by source region.
     """
     from bedrock_profile_cli.aws.operations import Bedrock
     from bedrock_profile_cli.identifiers import model_arns, parse_model_arn
@@ -43,6 +50,9 @@ def command(
     def has_model(summary: Mapping[str, object]) -> bool:
         return any(model in parse_model_arn(arn)[1] for arn in model_arns(summary)) if model else True
 
+    choice_ = region_choice(run, regions, all_regions)
+    if choice_.many:
+        return _list_in_regions(run, choice_, type_, page_size, has_model if model else None, max_items)
     where = run.options.region or "the default region"
     with emulator_if_asked(run), _progress(run, f"listing inference profiles in {where}") as tick:
         bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=2)
@@ -59,6 +69,53 @@ def command(
         run.note(f"no inference profile{' with ' + said if said else ''} in {bedrock.default_region}")
     emit(run, summaries, "profile-summaries")
     return 0
+
+
+def _list_in_regions(
+    run: RunContext,
+    choice_: RegionChoice,
+    type_: str | None,
+    page_size: int | None,
+    keep: Callable[[Mapping[str, object]], bool] | None,
+    max_items: int | None,
+) -> int:
+    """Every region's profiles, concurrently: one document, each summary with its source region."""
+    import threading
+
+    from bedrock_profile_cli.aws.operations import Bedrock
+    from bedrock_profile_cli.aws.regional import across, say_problems
+    from bedrock_profile_cli.output import emit
+
+    assert run.options is not None
+    with emulator_if_asked(run):
+        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=16)
+        regions = choice_.regions(bedrock.default_region)
+        counts: dict[str, int] = {}
+        lock = threading.Lock()
+        with _progress(run, f"listing inference profiles in {len(regions)} regions") as tick:
+
+            def one(region: str) -> list[dict[str, object]]:
+                def counted(count: int) -> None:
+                    with lock:
+                        counts[region] = count
+                        tick(sum(counts.values()))
+
+                return bedrock.list_profiles(
+                    type_, region=region, page_size=page_size, on_page=counted, keep=keep, max_items=max_items
+                )
+
+            outcome = across(regions, one)
+    say_problems(run.warn, run.error, outcome)
+    results: list[object] = [
+        {"region": region, **summary} for region in regions for summary in outcome.answers.get(region, [])
+    ]
+    if max_items is not None:
+        results = results[:max_items]
+    if outcome.answers:
+        if not results:
+            run.note(f"no inference profile matched in the {len(outcome.answers)} regions that answered")
+        emit(run, multi_region_document(regions, results, outcome.skipped_docs()), "regional-summaries")
+    return int(outcome.exit_code())
 
 
 @contextmanager

@@ -68,6 +68,7 @@ class Fault:
     message: str = "Injected fault"
     times: int | None = 1
     delay: float = 0.0
+    region: str | None = None  # only calls to this region (an SCP that denies one region); None: any
 
 
 class FaultRegistry:
@@ -86,11 +87,11 @@ class FaultRegistry:
             self._faults.clear()
             self.calls.clear()
 
-    def take(self, operation: str) -> Fault | None:
+    def take(self, operation: str, region: str | None = None) -> Fault | None:
         with self._lock:
             self.calls[operation] = self.calls.get(operation, 0) + 1
             for fault in self._faults:
-                if fault.operation in (operation, "*"):
+                if fault.operation in (operation, "*") and fault.region in (None, region):
                     if fault.times is not None:
                         fault.times -= 1
                         if fault.times <= 0:
@@ -346,7 +347,7 @@ class EmulatorService:
 
             return dispatch(request)
         operation, handler = found
-        fault = self.faults.take(operation)
+        fault = self.faults.take(operation, request.region)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)

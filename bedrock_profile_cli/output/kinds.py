@@ -40,4 +40,21 @@ PROFILE_SUMMARIES = RecordKind("profile-summaries", tables.draw_summaries, wide=
 # check's results for people are its lines on stderr; stdout carries JSON/YAML/text only when asked.
 CHECK_RESULTS = RecordKind("check-results", tables.draw_nothing, default_format="table")
 
-KINDS: dict[str, RecordKind] = {kind.name: kind for kind in (PROFILE, PROFILE_SUMMARIES, CHECK_RESULTS)}
+RESOLUTIONS = RecordKind("resolutions", tables.draw_resolutions, wide=tables.draw_resolutions_wide)
+# --regions / --all-regions: one document (regions, results, skipped) drawn as a whole.
+REGIONAL_PROFILES = RecordKind("regional-profiles", tables.draw_profiles)
+REGIONAL_SUMMARIES = RecordKind(
+    "regional-summaries", tables.draw_regional_summaries, wide=tables.draw_regional_summaries_wide
+)
+
+KINDS: dict[str, RecordKind] = {
+    kind.name: kind
+    for kind in (
+        PROFILE,
+        PROFILE_SUMMARIES,
+        CHECK_RESULTS,
+        RESOLUTIONS,
+        REGIONAL_PROFILES,
+        REGIONAL_SUMMARIES,
+    )
+}

@@ -266,7 +266,8 @@ def _model_rows(models: Sequence[object]) -> tuple[tuple[Segment, ...], ...]:
 
 def profile_fields(profile: Mapping[str, object], now: datetime) -> list[Field]:
     status = profile.get("status")
-    fields = [
+    fields = [Field.one("Source region", profile["region"], "cyan")] if "region" in profile else []
+    fields += [
         Field.one("Name", profile.get("inferenceProfileName"), "bold"),
         Field.one("ID", profile.get("inferenceProfileId")),
         Field.one("ARN", profile.get("inferenceProfileArn")),
@@ -469,7 +470,8 @@ def _print(console: Console, lines: Sequence[Line]) -> None:
 
 
 def _profiles(document: object) -> list[Mapping[str, object]]:
-    items = document if isinstance(document, list) else [document]
+    regional = regional_results(document)
+    items = regional if regional is not None else document if isinstance(document, list) else [document]
     return [item if isinstance(item, dict) else {} for item in items]
 
 
@@ -505,3 +507,167 @@ def draw_summaries_wide(document: object, console: Console, now: datetime) -> No
 
 def draw_nothing(document: object, console: Console, now: datetime) -> None:
     """For kinds whose human form is already on stderr (``check``): stdout stays empty."""
+
+
+# --- many source regions (--regions, --all-regions) ---------------------------------------------------
+
+
+def regional_results(document: object) -> list[Mapping[str, object]] | None:
+    """The results of a multi-region document (``regions``, ``results``, ``skipped``), else None."""
+    if isinstance(document, dict) and isinstance(document.get("results"), list) and "regions" in document:
+        return [row for row in document["results"] if isinstance(row, dict)]
+    return None
+
+
+def _answered_regions(document: Mapping[str, object]) -> list[str]:
+    asked = document.get("regions")
+    skipped = document.get("skipped")
+    gone = {s.get("region") for s in skipped if isinstance(s, dict)} if isinstance(skipped, list) else set()
+    return [_safe(r) for r in asked if r not in gone] if isinstance(asked, list) else []
+
+
+def matrix_lines(
+    document: Mapping[str, object], rows: Sequence[Mapping[str, object]], width: int
+) -> list[Line]:
+    """``list --all-regions``: a row per profile ID, a column per region that answered (its name
+    written downwards), ``●`` where the region offers the profile.  None when it does not fit."""
+    regions = _answered_regions(document)
+    offered: dict[str, set[str]] = {}
+    for row in rows:
+        offered.setdefault(_safe(row.get("inferenceProfileId")), set()).add(_safe(row.get("region")))
+    ids = sorted(offered)
+    id_width = max([_cells("ID"), *(_cells(i) for i in ids)])
+    total = id_width + len(GAP) + 2 * len(regions)
+    if not regions or total > width:
+        return []
+    height = max(len(r) for r in regions)
+    lines: list[Line] = []
+    for level in range(height):
+        label = ("ID" if level == height - 1 else "").ljust(id_width) + GAP
+        cells = " ".join(r[level] if level < len(r) else " " for r in regions)
+        lines.append(_trim([(label, "bold"), (cells, "cyan")]))
+    lines.append([("─" * total, "")])
+    for profile_id in ids:
+        cells = " ".join("●" if r in offered[profile_id] else "·" for r in regions)
+        lines.append([(profile_id.ljust(id_width) + GAP, "bold"), (cells, "")])
+    return lines
+
+
+def _offering_blocks(rows: Sequence[Mapping[str, object]], width: int) -> list[Line]:
+    offered: dict[str, list[str]] = {}
+    for row in rows:
+        offered.setdefault(_safe(row.get("inferenceProfileId")), []).append(_safe(row.get("region")))
+    records = [
+        [Field.one("ID", profile_id, "bold"), Field("Offered from", tuple(((r, ""),) for r in where))]
+        for profile_id, where in sorted(offered.items())
+    ]
+    return _blocks(records, width)
+
+
+def draw_regional_summaries(document: object, console: Console, now: datetime) -> None:
+    rows = regional_results(document) or []
+    if rows and isinstance(document, dict):
+        _print(console, matrix_lines(document, rows, console.width) or _offering_blocks(rows, console.width))
+
+
+def draw_regional_summaries_wide(document: object, console: Console, now: datetime) -> None:
+    """Every summary with its source region first (``-o wide``)."""
+    rows = regional_results(document) or []
+    if not rows:
+        return
+    columns = summary_columns(rows, wide=True)
+    source = Column("Source", tuple(((_safe(row.get("region")), "cyan"),) for row in rows))
+    grid = summary_grid([source, *columns], console.width)
+    if grid is None:
+        records = [
+            [Field.one("Source", row.get("region"), "cyan"), *summary_fields(row, True)] for row in rows
+        ]
+        grid = _blocks(records, console.width)
+    _print(console, grid)
+
+
+# --- resolve ---------------------------------------------------------------------------------------------
+
+
+def _resolutions(document: object) -> list[Mapping[str, object]]:
+    found = regional_results(document)
+    if found is not None:
+        return found
+    return _summaries(document)
+
+
+def _yes_no(value: object) -> Segment:
+    return ("yes", "green") if value is True else ("no", "")
+
+
+def resolution_lines(rows: Sequence[Mapping[str, object]], width: int) -> list[Line]:
+    """Per model (a heading), a row per source region: on demand or not, and what to call; a table
+    when it fits, else blocks."""
+    groups: dict[tuple[str, str], list[Mapping[str, object]]] = {}
+    for row in rows:
+        groups.setdefault((_safe(row.get("model")), _safe(row.get("input"))), []).append(row)
+    lines: list[Line] = []
+    for (model, given), members in groups.items():
+        columns = [
+            Column("Region", tuple(((_safe(r.get("region")), "cyan"),) for r in members)),
+            Column("On demand", tuple((_yes_no(r.get("onDemand")),) for r in members)),
+            Column(
+                "Call",
+                tuple(
+                    ((_safe(r.get("recommended") or NONE), "bold" if r.get("recommended") else "yellow"),)
+                    for r in members
+                ),
+            ),
+        ]
+        grid = summary_grid(columns, width)
+        if grid is None:
+            return _blocks([resolution_fields(r, with_profiles=False) for r in rows], width)
+        heading: Line = [(model, "bold")]
+        if given and given != model:
+            heading.append((f" (from {given})", "dim"))
+        lines += [[]] if lines else []
+        lines += [heading, *grid]
+    return lines
+
+
+def resolution_fields(row: Mapping[str, object], *, with_profiles: bool = True) -> list[Field]:
+    recommended = row.get("recommended")
+    fields = [
+        Field.one("Model", row.get("model"), "bold"),
+        Field.one("Region", row.get("region"), "cyan"),
+        Field.one("On demand", "yes" if row.get("onDemand") is True else "no"),
+        Field.one("Call", recommended or NONE, "bold" if recommended else "yellow"),
+    ]
+    if not with_profiles:
+        return fields
+    profiles = row.get("profiles")
+    profiles = [p for p in profiles if isinstance(p, dict)] if isinstance(profiles, list) else []
+    if profiles:
+        lines = []
+        for profile in profiles:
+            where = profile.get("destinationRegions")
+            shown = " ".join(_safe(r) for r in where) if isinstance(where, list) else NONE
+            lines.append(
+                (
+                    (_safe(profile.get("inferenceProfileId")), ""),
+                    (_safe(profile.get("scope")), "cyan"),
+                    (shown, "dim"),
+                )
+            )
+        fields.append(Field(f"Profiles ({len(profiles)})", tuple(lines)))
+    else:
+        fields.append(Field.one("Profiles (0)", NONE))
+    return fields
+
+
+def draw_resolutions(document: object, console: Console, now: datetime) -> None:
+    rows = _resolutions(document)
+    if rows:
+        _print(console, resolution_lines(rows, console.width))
+
+
+def draw_resolutions_wide(document: object, console: Console, now: datetime) -> None:
+    """Each resolution with every profile that routes the model, its scope and destinations."""
+    rows = _resolutions(document)
+    if rows:
+        _print(console, _blocks([resolution_fields(r) for r in rows], console.width))
