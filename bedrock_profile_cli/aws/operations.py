@@ -4,6 +4,7 @@ ListInferenceProfiles, and GetFoundationModel, each in any region.  Failures com
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import logging
@@ -100,6 +101,18 @@ class Bedrock:
 
     def time_left(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.monotonic()
+
+    @contextlib.contextmanager
+    def time_budget(self, seconds: float) -> Iterator[None]:
+        """No attempt inside the block outlives ``seconds`` from now (nor the run's own deadline):
+        for the extra calls of a hint, which must not turn a quick failure into a slow one."""
+        saved = self.deadline
+        budget = time.monotonic() + seconds
+        self.deadline = budget if saved is None else min(saved, budget)
+        try:
+            yield
+        finally:
+            self.deadline = saved
 
     @property
     def default_region(self) -> str | None:

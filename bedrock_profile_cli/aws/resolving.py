@@ -22,6 +22,9 @@ from bedrock_profile_cli.routing import Resolution, inference_types, model_ids, 
 
 LOG = logging.getLogger("bedrock_profile_cli")
 PROG = "bedrock-profile"
+# The extra calls behind a better hint stop after this long (a firewall that drops other regions'
+# traffic must not turn a quick failure into a slow one); then the usual hint stays.
+HINT_BUDGET = 5.0
 
 
 @dataclass
@@ -250,4 +253,5 @@ def improve_not_found_hints(
         if hint:
             error.hint = hint
 
-    bedrock.in_threads([functools.partial(search, item) for item in chosen])
+    with bedrock.time_budget(HINT_BUDGET):
+        bedrock.in_threads([functools.partial(search, item) for item in chosen])

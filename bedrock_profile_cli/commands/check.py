@@ -106,7 +106,7 @@ def command(
                 [
                     (lk.identifier, lk.region, r.error)
                     for lk, r in zip(lookups, results, strict=True)
-                    if r.error
+                    if r.error and not r.timed_out  # no call once --timeout is over
                 ],
             )
     if choice_.many:

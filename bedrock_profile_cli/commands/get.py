@@ -125,8 +125,7 @@ def _get_in_regions(
                     f"`bedrock-profile resolve {ident.profile_id} --all-regions` finds what routes a model",
                 )
             )
-    if outcome.answers:
-        emit(run, multi_region_document(regions, results, outcome.skipped_docs()), "regional-profiles")
+    emit(run, multi_region_document(regions, results, outcome.skipped_docs()), "regional-profiles")
     for failure in failures:
         run.error(failure)
     codes = [outcome.exit_code(), *(f.exit_code for f in failures)]

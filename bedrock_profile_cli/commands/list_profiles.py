@@ -111,10 +111,9 @@ def _list_in_regions(
     ]
     if max_items is not None:
         results = results[:max_items]
-    if outcome.answers:
-        if not results:
-            run.note(f"no inference profile matched in the {len(outcome.answers)} regions that answered")
-        emit(run, multi_region_document(regions, results, outcome.skipped_docs()), "regional-summaries")
+    if outcome.answers and not results:
+        run.note(f"no inference profile matched in the {len(outcome.answers)} regions that answered")
+    emit(run, multi_region_document(regions, results, outcome.skipped_docs()), "regional-summaries")
     return int(outcome.exit_code())
 
 

@@ -159,9 +159,11 @@ def _unresolved(
             others = [r for r in partition_bedrock_regions(partition_of(asked[0])) if r not in asked]
             hint = f"check the model ID: `aws bedrock list-foundation-models --region {asked[0]}` lists them"
             if others:
+                from bedrock_profile_cli.aws.resolving import HINT_BUDGET
                 from bedrock_profile_cli.identifiers import Identifier
 
-                search = resolve(bedrock, [Identifier(raw=model, is_arn=False)], others)
+                with bedrock.time_budget(HINT_BUDGET):
+                    search = resolve(bedrock, [Identifier(raw=model, is_arn=False)], others)
                 callable_from = [r.region for r in search.resolutions if r.resolved]
                 if callable_from:
                     hint = (
