@@ -233,3 +233,88 @@ def test_get_wide_is_get_table_and_query_still_selects(invoke, emulator) -> None
     assert invoke("get", SONNET, "-q", "status", "-o", "wide").out == "ACTIVE\n"
     assert json.loads(invoke("list", "-q", "[0]", "-o", "wide").out)["type"] == "SYSTEM_DEFINED"
     assert invoke("check", SONNET, "-o", "wide").out == ""
+
+
+# --- resolve and many regions ---------------------------------------------------------------------------
+
+
+def resolution(doc: dict, region: str) -> dict:
+    """A resolve result for the model of ``doc`` (a realistic summary), routed by ``doc`` itself."""
+    return {
+        "model": models(doc)[0],
+        "region": region,
+        "input": models(doc)[0],
+        "onDemand": False,
+        "inferenceTypesSupported": ["INFERENCE_PROFILE"],
+        "recommended": doc["inferenceProfileId"],
+        "profiles": [
+            {
+                "inferenceProfileId": doc["inferenceProfileId"],
+                "inferenceProfileArn": doc["inferenceProfileArn"],
+                "type": doc["type"],
+                "scope": doc["inferenceProfileId"].split(".")[0],
+                "destinationRegions": list(dict.fromkeys(regions(doc))),
+            }
+        ],
+    }
+
+
+RESOLUTIONS = [resolution(doc, region) for doc in DATA for region in ("ap-northeast-1", "us-east-1")]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("fmt", ["table", "wide"])
+def test_resolve_keeps_every_value_whole_at_every_width(width: int, fmt: str) -> None:
+    text = ANSI.sub("", render_output(RESOLUTIONS, "resolutions", fmt, columns=width, color=True, now=NOW))
+    values = [v for r in RESOLUTIONS for v in (r["model"], r["region"], r["recommended"])]
+    if fmt == "wide":
+        values += [r for doc in DATA for r in regions(doc)]
+    check_layout(text, width, values)
+
+
+def test_resolve_table_is_one_grid_per_model_with_its_regions() -> None:
+    text = render_output(RESOLUTIONS[:2], "resolutions", "table", columns=120, now=NOW)
+    lines = text.splitlines()
+    assert lines[0] == RESOLUTIONS[0]["model"]
+    assert lines[1].split() == ["Region", "On", "demand", "Call"]
+    assert [line.split()[0] for line in lines[3:5]] == ["ap-northeast-1", "us-east-1"]
+
+
+def regional(rows: list[dict], asked: list[str], skipped: list[str]) -> dict:
+    return {
+        "regions": asked,
+        "results": rows,
+        "skipped": [{"region": r, "reason": "not enabled", "exitCode": 9} for r in skipped],
+    }
+
+
+SOURCES = ["us-east-1", "eu-west-1", "ap-northeast-1"]
+REGIONAL = regional(
+    [{"region": region, **doc} for i, doc in enumerate(DATA) for region in SOURCES[: 1 + i % 3]],
+    [*SOURCES, "af-south-1"],
+    ["af-south-1"],
+)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("fmt", ["table", "wide"])
+def test_list_in_regions_keeps_every_value_whole_at_every_width(width: int, fmt: str) -> None:
+    text = ANSI.sub(
+        "", render_output(REGIONAL, "regional-summaries", fmt, columns=width, color=True, now=NOW)
+    )
+    if fmt == "wide":
+        values = [v for doc in DATA for v in whole_values(doc, arn=False, with_models=True)] + SOURCES
+    else:
+        values = [doc["inferenceProfileId"] for doc in DATA]
+        if "●" not in text:  # too narrow for the matrix (its regions head the columns, downwards)
+            values += SOURCES
+    check_layout(text, width, values)
+    assert "af-south-1" not in text  # a skipped region has no column
+
+
+def test_list_in_regions_matrix_marks_where_each_profile_is_offered() -> None:
+    text = render_output(REGIONAL, "regional-summaries", "table", columns=200, now=NOW)
+    for i, doc in enumerate(DATA):
+        row = next(line for line in text.splitlines() if line.startswith(doc["inferenceProfileId"] + " "))
+        offered = SOURCES[: 1 + i % 3]
+        assert row.split()[1:] == ["●" if r in offered else "·" for r in SOURCES]

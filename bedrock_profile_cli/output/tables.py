@@ -221,6 +221,8 @@ def _block_field(field: Field, key: Line, column: int, width: int) -> list[Line]
         return lines + [_indented(VALUE_INDENT, _aligned(row, widths)) for row in field.rows]
     for row in field.rows:  # each cell on a line of its own, the first ones leading
         for i, cell in enumerate(row):
+            if not cell[0]:
+                continue  # a cell left empty under the one above (a profile's further destinations)
             preferred = VALUE_INDENT + (2 if i else 0)
             lines.append(_indented(_indent(width, _cells(cell[0]), preferred), [cell]))
     return lines
@@ -643,17 +645,18 @@ def resolution_fields(row: Mapping[str, object], *, with_profiles: bool = True) 
     profiles = row.get("profiles")
     profiles = [p for p in profiles if isinstance(p, dict)] if isinstance(profiles, list) else []
     if profiles:
-        lines = []
+        lines: list[tuple[Segment, ...]] = []
         for profile in profiles:
             where = profile.get("destinationRegions")
-            shown = " ".join(_safe(r) for r in where) if isinstance(where, list) else NONE
+            shown = [_safe(r) for r in where] if isinstance(where, list) and where else [NONE]
             lines.append(
                 (
                     (_safe(profile.get("inferenceProfileId")), ""),
                     (_safe(profile.get("scope")), "cyan"),
-                    (shown, "dim"),
+                    (shown[0], ""),
                 )
             )
+            lines += [(("", ""), ("", ""), (region, "")) for region in shown[1:]]
         fields.append(Field(f"Profiles ({len(profiles)})", tuple(lines)))
     else:
         fields.append(Field.one("Profiles (0)", NONE))
