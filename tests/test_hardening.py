@@ -7,6 +7,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -338,3 +339,61 @@ def test_debug_tracebacks_and_errors_carry_no_secret(emulator) -> None:
     assert "Traceback" in result.err  # --debug shows it; no_secret_leaks checks it holds no secret
     assert "FakeSessionToken" not in result.err
     assert "fakeSecretKey" not in result.err
+
+
+# --- resolve and many regions: the same rules ---------------------------------------------------------
+
+EVIL_ID = "us.\x1b[31mevil\u202e.model-v1:0"
+EVIL_MODEL = "anthropic.claude-sonnet-4-6"
+
+
+class RoutedServer(ScriptedServer):
+    """Answers by path: a list page holding one hostile summary that routes EVIL_MODEL, and that
+    model's details for GetFoundationModel (profile-only)."""
+
+    def __init__(self) -> None:
+        summary = {
+            **HOSTILE,
+            "type": "SYSTEM_DEFINED",  # so that it is the one recommended
+            "inferenceProfileId": EVIL_ID,
+            "inferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{EVIL_ID}",
+            "models": [{"modelArn": f"arn:aws:bedrock:us-east-1::foundation-model/{EVIL_MODEL}"}],
+        }
+        page = json_reply({"inferenceProfileSummaries": [summary]})
+        details = json_reply(
+            {"modelDetails": {"modelId": EVIL_MODEL, "inferenceTypesSupported": ["INFERENCE_PROFILE"]}}
+        )
+        super().__init__([], default=page)
+        self.page, self.details = page, details
+        original = self._httpd.RequestHandlerClass.do_GET  # type: ignore[attr-defined]
+        server = self
+
+        def do_get(handler: Any) -> None:
+            server.default = server.details if handler.path.startswith("/foundation-models/") else server.page
+            original(handler)
+
+        self._httpd.RequestHandlerClass.do_GET = do_get  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("fmt", ["table", "wide", "json", "yaml", "text"])
+def test_resolve_never_lets_service_text_reach_the_terminal(invoke, fmt) -> None:
+    with RoutedServer() as server:
+        result = invoke("resolve", EVIL_MODEL, "-r", "us-east-1", "-o", fmt, "--endpoint-url", server.url)
+    assert result.code == 0, result.err
+    for text in (result.out, result.err):
+        assert not any(ch in text for ch in BAD), repr(text)
+    if fmt == "json":
+        assert json.loads(result.out)["recommended"] == EVIL_ID  # the data itself is kept exactly
+
+
+@pytest.mark.parametrize("fmt", ["table", "wide", "json"])
+@pytest.mark.parametrize("command", ["get", "list", "check"])
+def test_many_regions_never_let_service_text_reach_the_terminal(invoke, command, fmt) -> None:
+    body = {"inferenceProfileSummaries": [HOSTILE]} if command == "list" else HOSTILE
+    with ScriptedServer([], default=json_reply(body)) as server:
+        result = invoke(
+            *COMMANDS[command], "--regions", "us-east-1,eu-west-1", "-o", fmt, "--endpoint-url", server.url
+        )
+    assert result.code in (0, ExitCode.CHECK_FAILED), result.err
+    for text in (result.out, result.err):
+        assert not any(ch in text for ch in BAD), repr(text)
