@@ -268,3 +268,40 @@ def test_regions_typo_names_the_closest_region(invoke) -> None:
     result = invoke("list", "--regions", "us-east-1,eu-wset-1", "--emulator")
     assert result.code == ExitCode.USAGE
     assert "did you mean eu-west-1?" in result.err
+
+
+def test_resolve_lists_application_profiles_but_never_recommends_them(emulator, bedrock) -> None:
+    system = next(
+        p
+        for p in CATALOG.profiles("us-east-1")
+        if p["inferenceProfileId"] == "us.anthropic.claude-sonnet-4-6"
+    )
+    arn = f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{system['inferenceProfileId']}"
+    created = bedrock.create_inference_profile(inferenceProfileName="team-a", modelSource={"copyFrom": arn})
+    result = run_cli("resolve", "anthropic.claude-sonnet-4-6", "-r", "us-east-1", "-o", "json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert doc["recommended"] == "us.anthropic.claude-sonnet-4-6"
+    application = [p for p in doc["profiles"] if p["type"] == "APPLICATION"]
+    assert [p["inferenceProfileArn"] for p in application] == [created["inferenceProfileArn"]]
+    assert application[0]["scope"] == "application"
+    assert doc["profiles"][-1] == application[0]  # ranked last
+    expected = [
+        m["modelArn"].split(":")[3]
+        for m in system["models"]
+        if m["modelArn"].endswith("/anthropic.claude-sonnet-4-6")
+    ]
+    assert application[0]["destinationRegions"] == expected  # copied with the system profile's routing
+
+
+def test_resolve_an_application_profile_arn_stands_for_its_model(emulator, bedrock) -> None:
+    arn = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"
+    created = bedrock.create_inference_profile(inferenceProfileName="nova", modelSource={"copyFrom": arn})
+    result = run_cli("resolve", created["inferenceProfileArn"], "-o", "json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert (doc["model"], doc["region"], doc["input"]) == (
+        "amazon.nova-pro-v1:0",
+        "us-east-1",
+        created["inferenceProfileArn"],
+    )

@@ -72,3 +72,11 @@ def test_partitions_from_botocores_endpoint_data() -> None:
     commercial = regions.partition_bedrock_regions("aws")
     assert "us-east-1" in commercial and not any(r.startswith("us-gov") for r in commercial)
     assert not any(r.startswith("bedrock") for r in commercial)  # endpoint aliases are not regions
+
+
+def test_regions_completion_completes_after_the_last_comma() -> None:
+    from bedrock_profile_cli.options import _complete_regions
+
+    found = _complete_regions("us-east-1,eu-we")
+    assert found and all(c.startswith("us-east-1,eu-west-") for c in found)
+    assert "us-east-1" in _complete_regions("us-ea")
