@@ -29,6 +29,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 PROFILE_ID = "us.amazon.nova-pro-v1:0"
+MODEL_ID = "anthropic.claude-sonnet-4-6"  # for resolve
+REGION = "us-east-1"
+# ListInferenceProfiles page size of the emulator behind the multi-region rows: the live service
+# returns every profile of a region (up to ~70) in one page when no maxResults is given.
+FULL_PAGE = 1000
 MINIMAL_BOTO3 = """
 import json, sys
 import boto3
@@ -58,6 +63,7 @@ class Row:
     b_repeat: int = 1  # B is this many invocations in a row (50 AWS CLI calls)
     metric: str = "wall"  # or "rss"
     runs: int | None = None
+    warmup: bool = False  # one unmeasured run of each side first (caches, the emulator's stores)
 
 
 def measure(cmd: list[str], env: dict[str, str], repeat: int = 1) -> Sample:
@@ -94,9 +100,12 @@ def find_aws(install: bool) -> str:
 
 
 class Emulator:
-    def __init__(self, latency_ms: int = 0) -> None:
+    def __init__(self, latency_ms: int = 0, page_size: int | None = None) -> None:
+        cmd = [str(BIN / "bedrock-profile"), "emulator", "--port", "0", "--latency", str(latency_ms)]
+        if page_size is not None:
+            cmd += ["--page-size", str(page_size)]
         self.proc = subprocess.Popen(
-            [str(BIN / "bedrock-profile"), "emulator", "--port", "0", "--latency", str(latency_ms)],
+            cmd,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             text=True,
@@ -110,6 +119,36 @@ class Emulator:
     def stop(self) -> None:
         self.proc.terminate()
         self.proc.wait(timeout=10)
+
+
+TABLE_HEAD = ["| row | A | B | A | B | ratio | target | |", "|---|---|---|---|---|---|---|---|"]
+RESULTS = re.compile(r"<!-- results -->\n(.*?)<!-- /results -->", re.S)
+
+
+def recorded(text: str, lines: dict[str, str], when: str, *, partial: bool) -> str:
+    """``text`` (bench/README.md) with the results block recording ``lines`` (a table row per row
+    name).  A partial run (``--only``) replaces only its own rows, adds new ones at the end and
+    notes when they ran; the other rows and their note stay as recorded."""
+    found = RESULTS.search(text)
+    if found is None:
+        return text
+    if partial:
+        notes, kept = [], {}
+        for line in found.group(1).splitlines():
+            name = line.split("|")[1].strip() if line.startswith("| ") else ""
+            if name and name != "row":
+                kept[name] = line
+            elif line and not line.startswith("|"):
+                notes.append(line)
+        names = ", ".join(f"`{name}`" for name in lines)
+        notes.append(f"Rows {names}: {when} (medians).")
+        rows = [lines.get(name, line) for name, line in kept.items()]
+        rows += [line for name, line in lines.items() if name not in kept]
+    else:
+        notes = [f"Last run: {when} (medians; B of `get-50-vs-aws` is 50 invocations in a row, 3 runs)."]
+        rows = list(lines.values())
+    block = "\n\n".join(notes) + "\n\n" + "\n".join([*TABLE_HEAD, *rows]) + "\n"
+    return text[: found.start(1)] + block + text[found.end(1) :]
 
 
 def machine() -> str:
@@ -161,10 +200,14 @@ def main() -> int:
         "AWS_EC2_METADATA_DISABLED": "true",
         "LANG": "C.UTF-8",
     }
-    fast, slow = Emulator(0), Emulator(50)
+    emulators: list[Emulator] = []
     try:
+        for latency, page_size in ((0, None), (50, None), (50, FULL_PAGE)):
+            emulators.append(Emulator(latency, page_size))
+        fast, slow, full = emulators
         fast_env = {**base_env, "AWS_ENDPOINT_URL_BEDROCK": fast.url}
         slow_env = {**base_env, "AWS_ENDPOINT_URL_BEDROCK": slow.url}
+        full_env = {**base_env, "AWS_ENDPOINT_URL_BEDROCK": full.url}
         ids = [
             line
             for line in subprocess.run(
@@ -177,6 +220,8 @@ def main() -> int:
         ]
         fifty = [ids[i % len(ids)] for i in range(50)]
         get_one = [ours, "get", PROFILE_ID, "-o", "json"]
+        resolve_all = [ours, "resolve", MODEL_ID, "--all-regions", "-o", "json"]
+        list_all = [ours, "list", "--all-regions", "-o", "json"]
         aws_get = [aws, "bedrock", "get-inference-profile", "--inference-profile-identifier", PROFILE_ID]
         complete = {
             **fast_env,
@@ -278,12 +323,75 @@ def main() -> int:
                 fast_env,
                 metric="rss",
             ),
+            # Every Bedrock region of the partition (33; the emulator answers 18 and refuses the
+            # others as opt-in regions not enabled), against one GetInferenceProfile, both at 50 ms
+            # per request, the emulator sending whole pages as the live service does.
+            Row(
+                "resolve-all",
+                "resolve M --all-regions, 50 ms latency",
+                "get 1 ID, 50 ms latency",
+                resolve_all,
+                get_one,
+                2.5,
+                full_env,
+                full_env,
+                warmup=True,
+            ),
+            Row(
+                "list-all",
+                "list --all-regions, 50 ms latency",
+                "get 1 ID, 50 ms latency",
+                list_all,
+                get_one,
+                2.5,
+                full_env,
+                full_env,
+                warmup=True,
+            ),
+            Row(
+                "resolve-1",
+                f"resolve M -r {REGION}, 50 ms latency",
+                "get 1 ID, 50 ms latency",
+                [ours, "resolve", MODEL_ID, "-r", REGION, "-o", "json"],
+                get_one,
+                1.5,
+                full_env,
+                full_env,
+                warmup=True,
+            ),
+            Row(
+                "memory-resolve-all",
+                "peak RSS: resolve M --all-regions",
+                "peak RSS: bedrock-profile get",
+                resolve_all,
+                get_one,
+                1.5,
+                full_env,
+                full_env,
+                metric="rss",
+                warmup=True,
+            ),
+            Row(
+                "memory-list-all",
+                "peak RSS: list --all-regions",
+                "peak RSS: bedrock-profile get",
+                list_all,
+                get_one,
+                1.5,
+                full_env,
+                full_env,
+                metric="rss",
+                warmup=True,
+            ),
         ]
         if args.only:
             rows = [r for r in rows if r.name in args.only]
         results = []
         for row in rows:
             runs = min(args.runs, row.runs) if row.runs else args.runs
+            if row.warmup:
+                measure(row.a, row.env_a)
+                measure(row.b, row.env_b)
             a_samples, b_samples = [], []
             for i in range(runs):  # interleaved, alternating which side goes first
                 pair = [(a_samples, row.a, row.env_a, 1), (b_samples, row.b, row.env_b, row.b_repeat)]
@@ -301,33 +409,28 @@ def main() -> int:
             results.append((row, runs, a_value, b_value, unit, ratio))
             verdict = "ok" if ratio <= row.target else "MISSED"
             print(
-                f"{row.name:<14} {a_value:8.1f} {unit} vs {b_value:8.1f} {unit}  "
+                f"{row.name:<18} {a_value:8.1f} {unit} vs {b_value:8.1f} {unit}  "
                 f"ratio {ratio:5.2f} (target <= {row.target:g})  {verdict}   "
                 f"[{row.a_label} / {row.b_label}; median of {runs}]",
                 flush=True,
             )
     finally:
-        fast.stop()
-        slow.stop()
+        for emulator in emulators:
+            emulator.stop()
         shutil.rmtree(scratch, ignore_errors=True)
 
-    table = ["| row | A | B | A | B | ratio | target | |", "|---|---|---|---|---|---|---|---|"]
+    lines: dict[str, str] = {}
     for row, _runs, a_value, b_value, unit, ratio in results:
         verdict = "ok" if ratio <= row.target else "missed"
-        table.append(
+        lines[row.name] = (
             f"| {row.name} | {row.a_label} | {row.b_label} | {a_value:.1f} {unit} | {b_value:.1f} {unit} "
             f"| {ratio:.2f} | <= {row.target:g} | {verdict} |"
         )
-    print("\n" + "\n".join(table))
+    print("\n" + "\n".join([*TABLE_HEAD, *lines.values()]))
     if args.write_readme:
         readme = HERE / "README.md"
-        text = readme.read_text()
-        block = (
-            f"<!-- results -->\nLast run: {dt.date.today().isoformat()}, {machine()}, "
-            f"{args.runs} runs per side (medians; B of `get-50-vs-aws` is 50 invocations in a row, "
-            f"3 runs).\n\n" + "\n".join(table) + "\n<!-- /results -->"
-        )
-        readme.write_text(re.sub(r"<!-- results -->.*<!-- /results -->", lambda _: block, text, flags=re.S))
+        when = f"{dt.date.today().isoformat()}, {machine()}, {args.runs} runs per side"
+        readme.write_text(recorded(readme.read_text(), lines, when, partial=bool(args.only)))
     if args.report_only:
         return 0
     return 0 if all(r[5] <= r[0].target for r in results) else 1
