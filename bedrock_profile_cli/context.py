@@ -230,7 +230,11 @@ class RunContext:
             self._labelled("warning", printable(self.redact(text)), "1;33")
 
     def note(self, text: str) -> None:
-        """A line for people on stderr (progress, check results); not an error."""
+        """A line for people on stderr (progress, check results); not an error.  With
+        ``--error-format json`` it is a JSON line too (``level`` note), so every stderr line parses."""
+        if self.error_format == "json":
+            self._json_line({"level": "note", "message": self.redact(text)})
+            return
         self.stderr.write(printable(self.redact(text)) + "\n")
         self.stderr.flush()
 

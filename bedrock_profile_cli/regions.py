@@ -82,7 +82,19 @@ def _valid(entry: object, key: str) -> Regions | None:
     return {name: entry[name] for name in ("format", "all", "bedrock", "partitions")}
 
 
+_memo: dict[str, Regions] = {}
+
+
 def _regions() -> Regions:
+    """The region lists: read once per process and cache directory (a run with many regions asks
+    on every error)."""
+    key = f"{_endpoints_file()}\0{cache_dir()}"
+    if key not in _memo:
+        _memo[key] = _load_regions()
+    return _memo[key]
+
+
+def _load_regions() -> Regions:
     path = _endpoints_file()
     if path is None:
         return _EMPTY

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bedrock_profile_cli import cachedir, completion
+from bedrock_profile_cli import regions as region_lists
 from bedrock_profile_cli.errors import ExitCode
 from tests.conftest import SONNET, run_cli
 
@@ -311,6 +312,8 @@ def test_region_list_is_cached_and_a_bad_entry_is_ignored(isolated_env) -> None:
     # A planted entry with the right key but values that are not region names is not offered.
     planted = ["us-east-1; touch /tmp/x", "$(id)"]
     cached.write_text(json.dumps({"key": entry["key"], "bedrock": planted, "all": planted}))
+    region_lists._memo.clear()  # as a new process would: the file, not this one's memory
     assert completion.bedrock_regions() == regions
     cached.write_text("not json")
+    region_lists._memo.clear()
     assert completion.bedrock_regions() == regions

@@ -81,3 +81,18 @@ def test_any_document_of_the_output_shape_renders_in_every_format(docs) -> None:
         if not color:
             assert "\x1b" not in text
     assert to_json(docs).isascii()
+
+
+@given(st.one_of(st.integers(0, 2**35), st.floats(0, 2**35, allow_nan=False)))
+def test_epoch_timestamps_print_as_botocore_parses_them(value) -> None:
+    from datetime import timezone
+
+    from botocore.utils import parse_timestamp
+
+    from bedrock_profile_cli.aws.shapes import iso_timestamp
+
+    try:
+        expected = parse_timestamp(value).astimezone(timezone.utc).isoformat()
+    except (ValueError, OverflowError, OSError, RuntimeError):
+        return  # out of botocore's range: iso_timestamp refuses it (tested elsewhere)
+    assert iso_timestamp(value) == expected

@@ -80,3 +80,23 @@ def test_regions_completion_completes_after_the_last_comma() -> None:
     found = _complete_regions("us-east-1,eu-we")
     assert found and all(c.startswith("us-east-1,eu-west-") for c in found)
     assert "us-east-1" in _complete_regions("us-ea")
+
+
+def test_regional_clients_share_one_service_model_and_nothing_else(monkeypatch) -> None:
+    from bedrock_profile_cli.aws.operations import Bedrock
+    from bedrock_profile_cli.aws.settings import AwsSettings
+
+    bedrock = Bedrock(AwsSettings(region="us-east-1"), set())
+    east, west = bedrock.clients.client("us-east-1"), bedrock.clients.client("eu-west-1")
+    assert east.meta.service_model is west.meta.service_model
+    assert type(east) is type(west)
+    assert (east.meta.region_name, west.meta.region_name) == ("us-east-1", "eu-west-1")
+    assert east.meta.endpoint_url == "https://bedrock.us-east-1.amazonaws.com"
+    assert west.meta.endpoint_url == "https://bedrock.eu-west-1.amazonaws.com"
+    assert east.meta.events is not west.meta.events  # each client's own handlers, as botocore makes them
+    import boto3
+    import botocore.client
+
+    assert botocore.client.ClientCreator.__name__ == "ClientCreator"  # restored after each creation
+    other = boto3.client("bedrock", region_name="us-east-1")  # another session: its own model
+    assert other.meta.service_model is not east.meta.service_model

@@ -3,8 +3,9 @@ with the run's retry mode, attempts, timeouts and bounded responses."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from bedrock_profile_cli import startup
@@ -13,6 +14,45 @@ from bedrock_profile_cli.aws.session import AwsSession
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 
 USER_AGENT = "bedrock-profile"
+
+
+@contextlib.contextmanager
+def _sharing_service_models(
+    shared: dict[tuple[int, int, str, str | None], tuple[Any, Any]],
+) -> Iterator[None]:
+    """While a client is created: botocore's ClientCreator reuses the ServiceModel and client class
+    of the clients this factory created before (``shared``), instead of building both again for
+    each region.  botocore's loader already shares the parsed JSON; the ServiceModel (with its
+    lazily resolved shapes) and the ~100 generated methods were rebuilt per client (~25% of
+    ``resolve --all-regions``).  Everything else (credentials, endpoint, config, event handlers)
+    is made per client exactly as botocore makes it.  Held under the factory's lock: botocore's
+    ``Session.create_client`` looks ``ClientCreator`` up in its module at each call.  Keyed by the
+    loader and event emitter too, so a client of any other botocore session in the process (the
+    in-process emulator's moto, a test's boto3) never shares ours."""
+    import botocore.client
+
+    original = botocore.client.ClientCreator
+
+    class SharingClientCreator(original):  # type: ignore[misc, valid-type]
+        def _load_service_model(self, service_name: str, api_version: str | None = None) -> Any:
+            key = (id(self._loader), id(self._event_emitter), service_name, api_version)
+            if key not in shared:
+                shared[key] = (super()._load_service_model(service_name, api_version), None)
+            return shared[key][0]
+
+        def _create_client_class(self, service_name: str, service_model: Any) -> Any:
+            key = next((k for k, (model, _) in shared.items() if model is service_model), None)
+            if key is None:
+                return super()._create_client_class(service_name, service_model)
+            if shared[key][1] is None:
+                shared[key] = (service_model, super()._create_client_class(service_name, service_model))
+            return shared[key][1]
+
+    botocore.client.ClientCreator = SharingClientCreator
+    try:
+        yield
+    finally:
+        botocore.client.ClientCreator = original
 
 
 class BedrockClients:
@@ -49,17 +89,19 @@ class BedrockClients:
             ) from exc
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._shared: dict[tuple[int, int, str, str | None], tuple[Any, Any]] = {}
 
     def client(self, region: str) -> Any:
         """The Bedrock client for ``region`` (a botocore client: its methods come from the model)."""
         with self._lock:
             if region not in self._clients:
-                client = self.session.botocore.create_client(
-                    "bedrock",
-                    region_name=region,
-                    endpoint_url=self.session.settings.endpoint_url or None,
-                    config=self._config,
-                )
+                with _sharing_service_models(self._shared):
+                    client = self.session.botocore.create_client(
+                        "bedrock",
+                        region_name=region,
+                        endpoint_url=self.session.settings.endpoint_url or None,
+                        config=self._config,
+                    )
                 bound_responses(
                     client,
                     attempt_timeout=self.session.settings.attempt_timeout,

@@ -19,6 +19,7 @@ from bedrock_profile_cli.aws.regional import RegionalResult, across
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.identifiers import MODEL_RESOURCE_TYPE, Identifier
 from bedrock_profile_cli.routing import Resolution, inference_types, model_ids, routes
+from bedrock_profile_cli.settings import PROFILE_TYPES
 
 LOG = logging.getLogger("bedrock_profile_cli")
 PROG = "bedrock-profile"
@@ -62,10 +63,16 @@ def _look_up_models(bedrock: Bedrock, view: RegionView, wanted: Sequence[str]) -
 def _first_round(bedrock: Bedrock, idents: Sequence[Identifier], region: str) -> RegionView:
     """The region's profiles and, at the same time, each input that may be a model."""
     candidates = list(dict.fromkeys(c for c in map(_model_candidate, idents) if c))
-    calls: list[Callable[[], object]] = [functools.partial(bedrock.list_profiles, None, region=region)]
+    # Both types side by side (the unfiltered list is SYSTEM_DEFINED only), in one pool with the models.
+    calls: list[Callable[[], object]] = [
+        functools.partial(bedrock.list_profiles, kind, region=region) for kind in PROFILE_TYPES
+    ]
     calls += [functools.partial(bedrock.get_foundation_model, model, region) for model in candidates]
-    listing, *details = bedrock.in_threads(calls)
-    view = RegionView(region, listing)  # type: ignore[arg-type]
+    results = bedrock.in_threads(calls)
+    kinds = len(PROFILE_TYPES)
+    summaries = [summary for listing in results[:kinds] for summary in listing]  # type: ignore[attr-defined]
+    details = results[kinds:]
+    view = RegionView(region, summaries)
     view.models.update(zip(candidates, details, strict=True))  # type: ignore[arg-type]
     return view
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import timezone
+from datetime import datetime, timezone
 
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 
@@ -55,6 +55,14 @@ def iso_timestamp(value: object) -> str:
         isinstance(value, (int, float)) and (not math.isfinite(value) or value < 0)
     ):
         raise ValueError(f"timestamp {value!r} is not a time")
+    if isinstance(value, (int, float)):
+        # Epoch seconds, as the service sends them: the same instant and rounding botocore's
+        # parse_timestamp gives, without its local-time-zone detour (~40 us a value, 1,300 values
+        # in `list --all-regions`).  Out of range falls through to botocore for its error.
+        try:
+            return datetime.fromtimestamp(value, timezone.utc).isoformat()
+        except (OverflowError, OSError, ValueError):
+            pass
     try:
         moment = parse_timestamp(value)
     except (ValueError, TypeError, OverflowError, RuntimeError) as exc:  # botocore: RuntimeError too

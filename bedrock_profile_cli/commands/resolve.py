@@ -85,7 +85,10 @@ def command(
             outcome.answers.update(found.outcome.answers)
             outcome.problems += found.outcome.problems
             if found.outcome.answers:
-                unresolved += _unresolved(bedrock, idents, found.models_of, found.resolutions, asked)
+                answered = [r for r in asked if r in found.outcome.answers]
+                unresolved += _unresolved(
+                    bedrock, idents, found.models_of, found.resolutions, asked, answered
+                )
     say_problems(run.warn, run.error, outcome)
     docs: list[object] = [r.to_doc() for r in resolutions]
     if choice.many:
@@ -125,6 +128,7 @@ def _unresolved(
     models_of: dict[str, list[str]],
     resolutions: Sequence[Resolution],
     asked: Sequence[str],
+    answered: Sequence[str],
 ) -> list[BedrockProfileError]:
     """An exit-4 error for each model that cannot be called from any region asked, with a hint from
     a search of the partition's other regions."""
@@ -142,7 +146,7 @@ def _unresolved(
                     f"no inference profile {ident.raw} in {where}",
                     identifier=ident.raw,
                     hint="an ARN names its region and account: check them, or run "
-                    f"`bedrock-profile list -r {ident.region or asked[0]}`",
+                    f"`bedrock-profile list -r {ident.region or answered[0]}`",
                 )
             )
             continue
@@ -157,7 +161,9 @@ def _unresolved(
                 else f"no foundation model or inference profile {model} in {where}"
             )
             others = [r for r in partition_bedrock_regions(partition_of(asked[0])) if r not in asked]
-            hint = f"check the model ID: `aws bedrock list-foundation-models --region {asked[0]}` lists them"
+            hint = (
+                f"check the model ID: `aws bedrock list-foundation-models --region {answered[0]}` lists them"
+            )
             if others:
                 from bedrock_profile_cli.aws.resolving import HINT_BUDGET
                 from bedrock_profile_cli.identifiers import Identifier

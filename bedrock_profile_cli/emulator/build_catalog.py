@@ -13,7 +13,8 @@ Nothing is cleaned: summaries are kept as the service returned them (names, desc
 destinations per source region, up to 10 models, region-less model ARNs, IDs without a version).
 The only derived facts are each region's ``profileOnlyModels``: models that region's own profiles
 route to in that region but that its ListFoundationModels does not list (reachable there only through
-a profile). Entries with no ``modelArn`` (``mantleOnly``: served by another endpoint, not returned by
+a profile), including models foundation-models.json lacks altogether (the emulator then knows only
+their ID and ARN). Entries with no ``modelArn`` (``mantleOnly``: served by another endpoint, not returned by
 ListFoundationModels) are left out and named in the provenance. The file is gzip'd JSON written
 deterministically: the same snapshot gives the same bytes.
 """
@@ -131,12 +132,7 @@ def build(folder: Path, *, source: str | None = None, date: str | None = None) -
         for summary in entry["profiles"]:
             for model in summary.get("models", []):
                 model_region, model_id = _model_arn_parts(str(model.get("modelArn", "")))
-                if (
-                    model_region == region
-                    and model_id in catalog_models
-                    and model_id not in listed
-                    and model_id not in only
-                ):
+                if model_region == region and model_id not in listed and model_id not in only:
                     only.append(model_id)
         entry["profileOnlyModels"] = only
 

@@ -42,7 +42,8 @@ class Catalog:
     def models(self, region: str) -> list[Doc]:
         """ListFoundationModels summaries of ``region``, with that region's model ARNs.  Models the
         region's own profiles route to there but that its list lacks are added, reachable only
-        through a profile (``inferenceTypesSupported: [INFERENCE_PROFILE]``)."""
+        through a profile (``inferenceTypesSupported: [INFERENCE_PROFILE]``), also those the snapshot's
+        model list lacks altogether (then with only their ID and ARN)."""
         entry = self._regions.get(region)
         if not entry:
             return []
@@ -54,7 +55,8 @@ class Catalog:
         return found
 
     def _for_region(self, model_id: str, region: str) -> Doc:
-        model = dict(self._models[model_id])
+        # A model only profiles name (absent from the snapshot's model list): its ID is all there is.
+        model = dict(self._models.get(model_id) or {"modelId": model_id})
         model["modelArn"] = f"arn:aws:bedrock:{region}::foundation-model/{model_id}"
         return model
 
