@@ -150,6 +150,7 @@ class RunContext:
     options: CommonOptions | None = None  # set once a command's options are parsed
     # Secret values seen while resolving credentials, redacted from every debug line and traceback.
     secrets: set[str] = field(default_factory=set)
+    stdin: TextIO | None = None  # None: no standard input to read (`check --iam-policy -`)
 
     @classmethod
     def from_process(cls, argv: Sequence[str] | None = None) -> RunContext:
@@ -159,6 +160,7 @@ class RunContext:
             stderr=cast(TextIO, BestEffortStderr(sys.stderr)),
             env=os.environ,
             argv=list(sys.argv[1:] if argv is None else argv),
+            stdin=sys.stdin,
         )
 
     # --- what the options decide --------------------------------------------------------------------

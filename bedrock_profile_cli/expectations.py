@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
+from bedrock_profile_cli.iam import Policy
 from bedrock_profile_cli.identifiers import ANY_REGION, model_arns, parse_model_arn
 from bedrock_profile_cli.textsafe import printable
 
@@ -24,6 +25,7 @@ class Expectations:
     type: str | None = None
     models: tuple[str, ...] = ()
     in_regions: tuple[str, ...] = ()
+    policies: tuple[Policy, ...] = ()  # --iam-policy: they must allow invoking the profile
 
 
 @dataclass
@@ -103,8 +105,32 @@ def _model_matches(wanted: str, model_arn: str) -> bool:
     return parse_model_arn(model_arn)[1] == wanted
 
 
-def evaluate(identifier: str, profile: dict[str, object], expect: Expectations) -> CheckResult:
-    """Every expectation checked against one profile document."""
+def policy_result(profile: dict[str, object], region: str, policies: Sequence[Policy]) -> ExpectationResult:
+    """Whether ``policies`` allow invoking ``profile`` from ``region``: every request it needs
+    (permissions.needs) allowed for both actions and none denied.  Statements whose conditions
+    cannot be evaluated here are named and count as not allowing."""
+    from bedrock_profile_cli.iam import evaluate as decide
+    from bedrock_profile_cli.permissions import Routing, needs
+
+    missing: list[str] = []
+    unsure: set[str] = set()
+    for need in needs(Routing.of(region, profile)):
+        decision = decide(policies, need.action, need.resource, need.context_map)
+        unsure.update(decision.not_evaluated)
+        if decision.denied_by:
+            missing.append(f"{need.action} on {need.resource}: denied by {', '.join(decision.denied_by)}")
+        elif not decision.allowed_by:
+            missing.append(f"{need.action} on {need.resource}: not allowed")
+    actual: list[str] = missing or ["allowed"]
+    actual += [f"not evaluated (a condition this tool cannot evaluate): {label}" for label in sorted(unsure)]
+    names = ", ".join(p.name for p in policies)
+    return ExpectationResult("iam-policy", f"{names} allow invoking it from {region}", actual, not missing)
+
+
+def evaluate(
+    identifier: str, profile: dict[str, object], expect: Expectations, region: str | None = None
+) -> CheckResult:
+    """Every expectation checked against one profile document (asked in ``region``)."""
     arns = model_arns(profile)
     model_ids = [parse_model_arn(arn)[1] for arn in arns]
     regions = [parse_model_arn(arn)[0] or ANY_REGION for arn in arns]
@@ -120,10 +146,19 @@ def evaluate(identifier: str, profile: dict[str, object], expect: Expectations) 
     for wanted in expect.models:
         passed = any(_model_matches(wanted, arn) for arn in arns)
         results.append(ExpectationResult("model", wanted, model_ids, passed))
-    for region in expect.in_regions:
-        passed = region in regions or ANY_REGION in regions
-        results.append(ExpectationResult("region", region, regions, passed))
+    for wanted_region in expect.in_regions:
+        passed = wanted_region in regions or ANY_REGION in regions
+        results.append(ExpectationResult("region", wanted_region, regions, passed))
+    if expect.policies:
+        source = region or _region_of(profile)
+        results.append(policy_result(profile, source, expect.policies))
     return CheckResult(identifier=identifier, profile=profile, expectations=results)
+
+
+def _region_of(profile: dict[str, object]) -> str:
+    """The source region an inference profile's ARN names."""
+    parts = str(profile.get("inferenceProfileArn", "")).split(":")
+    return parts[3] if len(parts) > 3 else ""
 
 
 def from_lookup(
@@ -131,9 +166,10 @@ def from_lookup(
     profile: dict[str, object] | None,
     error: BedrockProfileError | None,
     expect: Expectations,
+    region: str | None = None,
 ) -> CheckResult:
     if profile is not None:
-        return evaluate(identifier, profile, expect)
+        return evaluate(identifier, profile, expect, region)
     return CheckResult(identifier=identifier, error=error)
 
 

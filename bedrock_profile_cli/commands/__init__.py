@@ -4,6 +4,6 @@ command needs (botocore, rich, moto) is imported when it runs, so ``--help`` and
 
 from __future__ import annotations
 
-from bedrock_profile_cli.commands import check, completion, emulator, get, list_profiles, resolve
+from bedrock_profile_cli.commands import check, completion, emulator, get, iam_policy, list_profiles, resolve
 
-COMMANDS = (get, list_profiles, check, resolve, emulator, completion)
+COMMANDS = (get, list_profiles, check, resolve, iam_policy, emulator, completion)

@@ -49,6 +49,13 @@ def command(
     ),
     timeout: float = seconds(300, "--timeout", low=0, high=7 * 86400, help="Give up waiting after this."),
     interval: float = seconds(5, "--interval", low=0.1, high=3600, help="Time between polls (jittered)."),
+    iam_policy: list[str] = typer.Option(
+        [],
+        "--iam-policy",
+        metavar="FILE",
+        help="These IAM policy documents must allow invoking each profile from its region ('-': "
+        "stdin); repeatable.",
+    ),
     regions: list[str] = REGIONS,
     all_regions: bool = ALL_REGIONS,
 ) -> int:
@@ -67,8 +74,14 @@ def command(
     assert run.options is not None
     for region in in_region:
         check_region(region, "--in-region")  # a typo fails now, not after the whole --timeout
+    from bedrock_profile_cli.commands.common import read_policies
+
     expect = expectations.Expectations(
-        status=status, type=type_, models=tuple(model), in_regions=tuple(in_region)
+        status=status,
+        type=type_,
+        models=tuple(model),
+        in_regions=tuple(in_region),
+        policies=read_policies(run, iam_policy),  # a bad file fails now, before any request
     )
     choice_ = region_choice(run, regions, all_regions)
     parsed = parse_all(run, identifiers)
@@ -85,7 +98,10 @@ def command(
         def lookup(indexes: Sequence[int]) -> list[CheckResult]:
             chosen = [lookups[i] for i in indexes]
             bedrock.fetch(chosen)
-            results = [expectations.from_lookup(o.identifier.raw, o.profile, o.error, expect) for o in chosen]
+            results = [
+                expectations.from_lookup(o.identifier.raw, o.profile, o.error, expect, o.region)
+                for o in chosen
+            ]
             if choice_.many:
                 for result, looked_up in zip(results, chosen, strict=True):
                     result.region = looked_up.region

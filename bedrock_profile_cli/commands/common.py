@@ -12,6 +12,9 @@ from bedrock_profile_cli.context import RunContext
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 
 if TYPE_CHECKING:
+    from bedrock_profile_cli.aws.operations import Bedrock, ProfileLookup
+    from bedrock_profile_cli.aws.regional import RegionalResult
+    from bedrock_profile_cli.iam import Policy
     from bedrock_profile_cli.identifiers import Identifier
 
 EMULATOR_INSTALL_HINT = "pip install 'bedrock-profile[emulator]'"
@@ -131,3 +134,88 @@ def multi_region_document(
     """What ``--regions``/``--all-regions`` print: the regions asked, the results (each naming its
     source ``region``), and the regions that gave no answer with the reason."""
     return {"regions": list(regions), "results": results, "skipped": skipped}
+
+
+def read_policies(run: RunContext, files: Sequence[str]) -> tuple[Policy, ...]:
+    """The IAM policy documents of ``--iam-policy FILE`` (``-``: standard input, once), each read
+    and checked now; an unreadable file, or one that is not a policy, is exit 2 naming it."""
+    from bedrock_profile_cli.iam import parse_policy
+
+    policies = []
+    if list(files).count("-") > 1:
+        raise BedrockProfileError(ExitCode.USAGE, "--iam-policy - (standard input) given twice")
+    for name in files:
+        if name == "-":
+            if run.stdin is None:
+                raise BedrockProfileError(ExitCode.USAGE, "--iam-policy -: no standard input to read")
+            text, shown = run.stdin.read(), "<stdin>"
+        else:
+            shown = name
+            try:
+                with open(name, encoding="utf-8") as stream:
+                    text = stream.read(MAX_POLICY_BYTES + 1)
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise BedrockProfileError(
+                    ExitCode.USAGE, f"--iam-policy {name}: cannot read it: {reason}"
+                ) from None
+        if len(text) > MAX_POLICY_BYTES:
+            raise BedrockProfileError(
+                ExitCode.USAGE, f"--iam-policy {shown}: larger than {MAX_POLICY_BYTES} characters"
+            )
+        policies.append(parse_policy(text, shown))
+    return tuple(policies)
+
+
+# Far above IAM's own limits (6,144 characters for a managed policy): a runaway file is refused.
+MAX_POLICY_BYTES = 1024 * 1024
+
+
+def lookups_in_regions(
+    run: RunContext, bedrock: Bedrock, parsed: Sequence[Identifier], regions: list[str]
+) -> tuple[list[ProfileLookup], list[BedrockProfileError], RegionalResult[bool]]:
+    """GetInferenceProfile of every identifier in every region (concurrently): the lookups that
+    found a profile (identifier order, then region order), the failures to report (an identifier
+    found in no region that answered is exit 4), and the regions' outcome (skipped regions said on
+    stderr here: those where every lookup was refused)."""
+    from bedrock_profile_cli.aws.operations import ProfileLookup
+    from bedrock_profile_cli.aws.regional import RegionalResult, RegionProblem, refused, say_problems
+
+    lookups = [ProfileLookup(identifier=ident, region=region) for ident in parsed for region in regions]
+    bedrock.fetch(lookups)
+    outcome: RegionalResult[bool] = RegionalResult(regions=list(regions))
+    for region in regions:
+        here = [lk.error for lk in lookups if lk.region == region]
+        if all(error is not None and refused(error) for error in here):
+            assert here[0] is not None
+            outcome.problems.append(RegionProblem(region, here[0]))  # every lookup refused: skipped
+        else:
+            outcome.answers[region] = True
+    say_problems(run.warn, run.error, outcome)
+    found: list[ProfileLookup] = []
+    failures: list[BedrockProfileError] = []
+    for ident in parsed:
+        mine = [lk for lk in lookups if lk.identifier is ident and lk.region in outcome.answers]
+        found += [lk for lk in mine if lk.profile is not None]
+        for lk in mine:
+            if lk.error is not None and lk.error.exit_code != ExitCode.NOT_FOUND:
+                lk.error.identifier = f"{ident.raw} in {lk.region}"
+                failures.append(lk.error)
+        hits = sum(1 for lk in mine if lk.profile is not None)
+        if not mine:
+            continue
+        if hits:
+            if hits < len(mine):
+                run.note(f"{ident.raw}: found in {hits} of the {len(mine)} regions that answered")
+        elif all(lk.error is not None and lk.error.exit_code == ExitCode.NOT_FOUND for lk in mine):
+            failures.append(
+                BedrockProfileError(
+                    ExitCode.NOT_FOUND,
+                    f"not found in any of the {len(mine)} regions that answered",
+                    aws_code="ResourceNotFoundException",
+                    identifier=ident.raw,
+                    hint="an application profile exists in one region and account only; "
+                    f"`bedrock-profile resolve {ident.profile_id} --all-regions` finds what routes a model",
+                )
+            )
+    return found, failures, outcome

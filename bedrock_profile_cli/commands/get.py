@@ -83,48 +83,11 @@ def _get_in_regions(
     run: RunContext, bedrock: Bedrock, parsed: Sequence[Identifier], regions: list[str]
 ) -> int:
     """Every identifier in every region: one document, the profiles each with its source region."""
-    from bedrock_profile_cli.aws.operations import ProfileLookup
-    from bedrock_profile_cli.aws.regional import RegionalResult, RegionProblem, refused, say_problems
+    from bedrock_profile_cli.commands.common import lookups_in_regions
     from bedrock_profile_cli.output import emit
 
-    lookups = [ProfileLookup(identifier=ident, region=region) for ident in parsed for region in regions]
-    bedrock.fetch(lookups)
-    outcome: RegionalResult[bool] = RegionalResult(regions=regions)
-    for region in regions:
-        here = [lk.error for lk in lookups if lk.region == region]
-        if all(error is not None and refused(error) for error in here):
-            assert here[0] is not None
-            outcome.problems.append(RegionProblem(region, here[0]))  # every lookup refused: skipped
-        else:
-            outcome.answers[region] = True
-    say_problems(run.warn, run.error, outcome)
-    results: list[object] = []
-    failures: list[BedrockProfileError] = []
-    for ident in parsed:
-        mine = [lk for lk in lookups if lk.identifier is ident and lk.region in outcome.answers]
-        found = [lk for lk in mine if lk.profile is not None]
-        results += [{"region": lk.region, **(lk.profile or {})} for lk in found]
-        for lk in mine:
-            if lk.error is not None and lk.error.exit_code != ExitCode.NOT_FOUND:
-                assert lk.region is not None
-                lk.error.identifier = f"{ident.raw} in {lk.region}"
-                failures.append(lk.error)
-        if not mine:
-            continue
-        if found:
-            if len(found) < len(mine):
-                run.note(f"{ident.raw}: found in {len(found)} of the {len(mine)} regions that answered")
-        elif all(lk.error is not None and lk.error.exit_code == ExitCode.NOT_FOUND for lk in mine):
-            failures.append(
-                BedrockProfileError(
-                    ExitCode.NOT_FOUND,
-                    f"not found in any of the {len(mine)} regions that answered",
-                    aws_code="ResourceNotFoundException",
-                    identifier=ident.raw,
-                    hint="an application profile exists in one region and account only; "
-                    f"`bedrock-profile resolve {ident.profile_id} --all-regions` finds what routes a model",
-                )
-            )
+    found, failures, outcome = lookups_in_regions(run, bedrock, parsed, regions)
+    results: list[object] = [{"region": lk.region, **(lk.profile or {})} for lk in found]
     emit(run, multi_region_document(regions, results, outcome.skipped_docs()), "regional-profiles")
     for failure in failures:
         run.error(failure)

@@ -47,6 +47,10 @@ REGIONAL_SUMMARIES = RecordKind(
     "regional-summaries", tables.draw_regional_summaries, wide=tables.draw_regional_summaries_wide
 )
 
+# A policy is a JSON document people paste: JSON unless a table is asked for.
+IAM_POLICY = RecordKind("iam-policy", tables.draw_policy, default_format="json")
+SCP_REGIONS = RecordKind("scp-regions", tables.draw_lines)
+
 KINDS: dict[str, RecordKind] = {
     kind.name: kind
     for kind in (
@@ -56,5 +60,7 @@ KINDS: dict[str, RecordKind] = {
         RESOLUTIONS,
         REGIONAL_PROFILES,
         REGIONAL_SUMMARIES,
+        IAM_POLICY,
+        SCP_REGIONS,
     )
 }

@@ -674,3 +674,49 @@ def draw_resolutions_wide(document: object, console: Console, now: datetime) -> 
     rows = _resolutions(document)
     if rows:
         _print(console, _blocks([resolution_fields(r) for r in rows], console.width))
+
+
+# --- iam-policy ------------------------------------------------------------------------------------------
+
+
+def _as_list(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return [] if value is None else [_safe(value)]
+
+
+def statement_fields(statement: Mapping[str, object]) -> list[Field]:
+    fields = [
+        Field.one("Sid", statement.get("Sid") or NONE, "bold"),
+        Field.one("Effect", statement.get("Effect")),
+    ]
+    for key in ("Action", "NotAction", "Resource", "NotResource"):
+        if key in statement:
+            fields.append(
+                Field(key, tuple(((value, ""),) for value in _as_list(statement[key])) or (((NONE, ""),),))
+            )
+    condition = statement.get("Condition")
+    if isinstance(condition, dict) and condition:
+        rows: list[tuple[Segment, ...]] = []
+        for operator, block in condition.items():
+            for key, values in block.items() if isinstance(block, dict) else []:
+                for value in _as_list(values):
+                    rows.append(((_safe(operator), "cyan"), (_safe(key), ""), (value, "")))
+        fields.append(Field("Condition", tuple(rows) or (((NONE, ""),),)))
+    return fields
+
+
+def draw_policy(document: object, console: Console, now: datetime) -> None:
+    """An IAM policy for people: one block per statement (``-o json`` is the document itself)."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    items = (
+        statements if isinstance(statements, list) else [statements] if isinstance(statements, dict) else []
+    )
+    records = [statement_fields(s) for s in items if isinstance(s, dict)]
+    if records:
+        _print(console, _blocks(records, console.width))
+
+
+def draw_lines(document: object, console: Console, now: datetime) -> None:
+    """A list of names (``iam-policy --scp-regions``), one per line."""
+    _print(console, [[(value, "")] for value in _as_list(document)])
