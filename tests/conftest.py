@@ -185,9 +185,9 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, 
     return run_process([CLI, *args], env, timeout, **kw)
 
 
-def run_shell(command: str, env: dict[str, str] | None = None, timeout: float = 60) -> Result:
+def run_shell(command: str, env: dict[str, str] | None = None, timeout: float = 60, **kw: Any) -> Result:
     """Run ``command`` in bash with pipefail (the console script on PATH as installed)."""
-    return run_process(["bash", "-o", "pipefail", "-c", command], env, timeout)
+    return run_process(["bash", "-o", "pipefail", "-c", command], env, timeout, **kw)
 
 
 class Spawned:

@@ -386,6 +386,20 @@ def test_resolve_never_lets_service_text_reach_the_terminal(invoke, fmt) -> None
         assert json.loads(result.out)["recommended"] == EVIL_ID  # the data itself is kept exactly
 
 
+@pytest.mark.parametrize("fmt", ["table", "json", "yaml"])
+def test_iam_policy_never_lets_service_text_reach_the_terminal(invoke, fmt) -> None:
+    evil = {
+        **HOSTILE,
+        "inferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{EVIL_ID}",
+        "models": [{"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/\x1b[2Jx\u202e"}],
+    }
+    with ScriptedServer([], default=json_reply(evil)) as server:
+        result = invoke("iam-policy", SONNET, "-r", "us-east-1", "-o", fmt, "--endpoint-url", server.url)
+    for text in (result.out, result.err):
+        assert not any(ch in text for ch in BAD), repr(text)
+    assert result.code != ExitCode.INTERNAL, result.err
+
+
 @pytest.mark.parametrize("fmt", ["table", "wide", "json"])
 @pytest.mark.parametrize("command", ["get", "list", "check"])
 def test_many_regions_never_let_service_text_reach_the_terminal(invoke, command, fmt) -> None:

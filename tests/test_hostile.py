@@ -623,7 +623,7 @@ def shape_server():
 @given(
     body=BODIES,
     status=st.sampled_from([200, 200, 200, 400, 403, 404, 500]),
-    command=st.sampled_from(["get", "list", "check", "resolve", "list-regions"]),
+    command=st.sampled_from(["get", "list", "check", "resolve", "list-regions", "iam-policy"]),
 )
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_response_shape_is_an_internal_error(invoke, shape_server, body, status, command) -> None:
@@ -635,6 +635,7 @@ def test_no_response_shape_is_an_internal_error(invoke, shape_server, body, stat
         "check": ["check", SONNET],
         "resolve": ["resolve", "anthropic.claude-sonnet-4-6", "-r", "us-east-1"],
         "list-regions": ["list", "--regions", "us-east-1,eu-west-1"],
+        "iam-policy": ["iam-policy", SONNET, "-r", "us-east-1"],
     }[command]
     result = invoke(*args, "--endpoint-url", server.url, "--max-attempts", "1", "-o", "json")
     assert result.code != ExitCode.INTERNAL, result.err

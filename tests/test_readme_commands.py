@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, run_shell, wait_for
+from tests.conftest import BIN_DIR, run_cli, run_shell, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -87,7 +87,13 @@ def world(emulator, isolated_env, bedrock, monkeypatch):
     arn = bedrock.create_inference_profile(
         inferenceProfileName="readme-example", modelSource={"copyFrom": system["inferenceProfileArn"]}
     )["inferenceProfileArn"]
-    return {"PROFILE_ARN": arn, "ID": system["inferenceProfileId"], "HOME": str(home)}
+    # README's CI recipe checks a policy file the team keeps: here, the one iam-policy writes for it.
+    workdir = isolated_env / "work"
+    workdir.mkdir()
+    policy = run_cli("iam-policy", arn, env={"AWS_ENDPOINT_URL_BEDROCK": emulator.url})
+    assert policy.code == 0, policy.err
+    (workdir / "policy.json").write_text(policy.out)
+    return {"PROFILE_ARN": arn, "ID": system["inferenceProfileId"], "HOME": str(home), "CWD": str(workdir)}
 
 
 @pytest.mark.parametrize("line", COMMANDS)
@@ -105,6 +111,6 @@ def test_readme_command_line_exits_as_documented(world, spawn, line) -> None:
         server.proc.terminate()
         assert server.finish().code == 0
         return
-    result = run_shell(line, env=env)
+    result = run_shell(line, env=env, cwd=world["CWD"])
     assert result.code == expected_exit(line), f"{line}\n{result.err}"
     assert "Traceback" not in result.err
