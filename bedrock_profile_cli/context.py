@@ -95,10 +95,20 @@ class GuardedStdout(_Delegating):
     descriptor was closed before we started (``>&-``); any other failure to write (``> /dev/full``)
     is exit 12 with one line saying why."""
 
+    # A pipe whose reader goes away mid-write accepts part of one large write() and CPython reports
+    # the whole as written (strace: write(1, ..., 649213) = 65536, then nothing): `| head -1` on a
+    # 600 KB document ended in exit 0.  Written in pieces, the next piece meets EPIPE: exit 141.
+    CHUNK = 16 * 1024
+
     def write(self, text: str) -> int:
         if self._inner is None:
             raise BrokenPipeError
         try:
+            if len(text) > self.CHUNK:
+                for start in range(0, len(text), self.CHUNK):
+                    self._inner.write(text[start : start + self.CHUNK])
+                    self._inner.flush()
+                return len(text)
             return self._inner.write(text)
         except BrokenPipeError:
             raise

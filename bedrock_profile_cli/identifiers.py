@@ -189,8 +189,19 @@ def parse_model_or_profile(raw: str) -> Identifier:
             resource_id=match.group(4),
         )
     try:
+        if raw.startswith("arn:") and ":foundation-model/" in raw.partition("/")[0] + "/":
+            raise _invalid(
+                raw,
+                "a foundation-model ARN is arn:PARTITION:bedrock:REGION::foundation-model/MODEL_ID "
+                "(no account; letters, digits, '-', ':' and '.' in the model ID)",
+            )
         return parse(raw)
     except BedrockProfileError as err:
+        if err.exit_code == ExitCode.USAGE:
+            err.hint = (
+                "pass a foundation model ID or ARN, or an inference profile ID or ARN; "
+                "check for an unset shell variable"
+            )
         if err.exit_code == ExitCode.VALIDATION:
             err.message = err.message.replace(
                 "invalid inference profile identifier", "invalid model or inference profile identifier"

@@ -384,8 +384,9 @@ def with_common_options(func: Callable[..., R]) -> Callable[..., R]:
 
 
 def _common_flags() -> dict[str, bool]:
-    """Every spelling of a common option, and whether it takes a value."""
-    flags: dict[str, bool] = {}
+    """Every spelling of a common option (and of ``--regions``/``--all-regions``, which every
+    command with the common options takes too), and whether it takes a value."""
+    flags: dict[str, bool] = {"--regions": True, "--all-regions": False}
     for _, _, info in COMMON_PARAMETERS:
         takes_value = getattr(info, "default", None) is not False  # False: an on/off flag
         for decl in getattr(info, "param_decls", ()) or ():

@@ -168,6 +168,8 @@ def unknown(name: str) -> tuple[bool, str | None]:
     known = known_regions()
     if not known or name in known:
         return False, None
+    if name.lower() in known:
+        return True, name.lower()  # region names are lower case
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     return True, close[0] if close else None
 

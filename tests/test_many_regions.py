@@ -305,3 +305,88 @@ def test_resolve_an_application_profile_arn_stands_for_its_model(emulator, bedro
         "us-east-1",
         created["inferenceProfileArn"],
     )
+
+
+# --- found by a hostile read -----------------------------------------------------------------------
+
+
+def test_a_large_document_into_a_closed_pipe_is_141(emulator) -> None:
+    from tests.conftest import run_shell
+
+    result = run_shell("bedrock-profile list --all-regions -o json | head -1")  # ~650 KB
+    assert result.code == ExitCode.BROKEN_PIPE, result.err
+    assert "Traceback" not in result.err and "Broken pipe" not in result.err
+
+
+def test_an_application_profile_asked_from_another_region_stands_for_its_model(emulator, bedrock) -> None:
+    arn = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-sonnet-4-6"
+    created = bedrock.create_inference_profile(
+        inferenceProfileName="elsewhere", modelSource={"copyFrom": arn}
+    )
+    app_id = created["inferenceProfileArn"].rsplit("/", 1)[1]
+    result = run_cli("resolve", app_id, "-r", "eu-west-1", "-o", "json")
+    assert result.code == 0, result.err
+    doc = json.loads(result.out)
+    assert (doc["model"], doc["recommended"]) == (
+        "anthropic.claude-sonnet-4-6",
+        "eu.anthropic.claude-sonnet-4-6",
+    )
+    assert f"{app_id} is an inference profile of us-east-1" in result.err
+
+
+def test_a_region_that_fails_every_lookup_is_listed_with_its_code(emulator) -> None:
+    inject_fault(operation="GetInferenceProfile", region="us-west-2", status=500, times=None)
+    result = run_cli("get", "us.amazon.nova-pro-v1:0", "--regions", "us-east-1,us-west-2", "-o", "json")
+    assert result.code == ExitCode.INTERNAL_SERVER
+    doc = json.loads(result.out)
+    assert [r["region"] for r in doc["results"]] == ["us-east-1"]
+    assert [(s["region"], s["exitCode"]) for s in doc["skipped"]] == [("us-west-2", 7)]
+    assert "regions that answered" not in result.err  # us-west-2 did not answer
+
+
+def test_get_in_regions_says_a_model_id_is_one(emulator) -> None:
+    result = run_cli("get", "anthropic.claude-sonnet-4-6", "--regions", "eu-west-1,ap-northeast-1")
+    assert result.code == ExitCode.NOT_FOUND
+    assert "is a foundation model ID" in result.err
+
+
+def test_region_options_before_the_command_name(emulator) -> None:
+    result = run_cli(
+        "--regions", "eu-west-1", "resolve", "anthropic.claude-sonnet-4-6", "-q", "results[0].recommended"
+    )
+    assert result.code == 0, result.err
+    assert result.out.strip() == '"eu.anthropic.claude-sonnet-4-6"'
+
+
+def test_a_provisioned_only_model_is_said_to_be_one_without_searching(emulator, faults) -> None:
+    model = next(
+        m["modelId"]
+        for m in CATALOG.models("us-east-1")
+        if m.get("inferenceTypesSupported") == ["PROVISIONED"]
+    )
+    faults.clear()
+    result = run_cli("resolve", model, "-r", "us-east-1")
+    assert result.code == ExitCode.NOT_FOUND
+    assert "PROVISIONED only" in result.err
+    assert faults.calls.get("GetFoundationModel") == 1  # no search of other regions
+
+
+def test_skipped_regions_are_not_counted_as_asked(emulator) -> None:
+    result = run_cli("resolve", "amazon.nova-pro-v1:0:24k", "--regions", "us-east-1,eu-west-1,af-south-1")
+    assert "any of the 2 regions that answered" in result.err
+
+
+def test_a_model_details_answer_that_is_not_one_is_exit_11(invoke) -> None:
+    from tests.fakeserver import Reply, ScriptedServer
+
+    page = Reply(body=json.dumps({"inferenceProfileSummaries": []}).encode())
+    bad = Reply(
+        body=json.dumps({"modelDetails": {"modelId": "x.y", "inferenceTypesSupported": "ON_DEMAND"}}).encode()
+    )
+    with ScriptedServer([], default=page) as server:
+        server.replies = [page, page, bad] if False else []
+        server.default = bad
+        result = invoke(
+            "resolve", "x.y", "-r", "us-east-1", "--endpoint-url", server.url, "--max-attempts", "1"
+        )
+    assert result.code == ExitCode.SERVICE, result.err

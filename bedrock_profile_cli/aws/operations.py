@@ -8,6 +8,7 @@ import contextlib
 import functools
 import itertools
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -30,6 +31,7 @@ MAX_WORKERS = 16
 # Pages of one type in one region before a list is taken for an endless nextToken loop: 1,000
 # pages hold at least 1,000 profiles, far beyond any region's catalog (~130 today).
 MAX_PAGES = 1000
+_ENUM_VALUE = re.compile(r"[A-Z][A-Z0-9_]+")
 Profile = dict[str, object]
 T = TypeVar("T")
 
@@ -220,10 +222,18 @@ class Bedrock:
                 return None
             raise err from exc
         details = response.get("modelDetails") if isinstance(response, Mapping) else None
-        if not isinstance(details, dict) or not isinstance(details.get("modelId"), str):
+        types = details.get("inferenceTypesSupported", []) if isinstance(details, dict) else None
+        if (
+            not isinstance(details, dict)
+            or not isinstance(details.get("modelId"), str)
+            or not isinstance(types, list)
+            # botocore makes a string into a list of its characters: enum values are UPPER_SNAKE words
+            or not all(isinstance(t, str) and _ENUM_VALUE.fullmatch(t) for t in types)
+        ):
             raise BedrockProfileError(
                 ExitCode.SERVICE,
-                "the response could not be parsed: no modelDetails with a modelId",
+                "the response could not be parsed: no modelDetails with a modelId and a list of "
+                "inferenceTypesSupported",
                 hint=shapes.PARSE_HINT,
                 operation=GET_MODEL,
                 identifier=model,

@@ -131,7 +131,7 @@ def resolve(
         if not found and not ident.is_arn and views:
             is_model = any(view.models.get(ident.raw) is not None for view in views)
             others = [r for r in partition_regions if r not in regions]
-            if not is_model and others and "." in ident.raw:
+            if not is_model and others:  # a profile of other regions (an application one: of one)
                 elsewhere = profile_elsewhere(bedrock, ident.raw, others)
                 if elsewhere:
                     found_elsewhere[ident.raw] = list(elsewhere)

@@ -186,14 +186,18 @@ def lookups_in_regions(
     outcome: RegionalResult[bool] = RegionalResult(regions=list(regions))
     for region in regions:
         here = [lk.error for lk in lookups if lk.region == region]
-        if all(error is not None and refused(error) for error in here):
-            assert here[0] is not None
-            outcome.problems.append(RegionProblem(region, here[0]))  # every lookup refused: skipped
+        # A region answered if some lookup there found a profile or was told it is not there; one
+        # where every lookup was refused is skipped, one where every lookup failed otherwise failed.
+        if all(error is not None and error.exit_code != ExitCode.NOT_FOUND for error in here):
+            first = next((e for e in here if e is not None and refused(e)), here[0])
+            assert first is not None
+            outcome.problems.append(RegionProblem(region, first))
         else:
             outcome.answers[region] = True
     say_problems(run.warn, run.error, outcome)
     found: list[ProfileLookup] = []
     failures: list[BedrockProfileError] = []
+    by_raw = {ident.raw: ident for ident in parsed}
     for ident in parsed:
         mine = [lk for lk in lookups if lk.identifier is ident and lk.region in outcome.answers]
         found += [lk for lk in mine if lk.profile is not None]
@@ -218,4 +222,10 @@ def lookups_in_regions(
                     f"`bedrock-profile resolve {ident.profile_id} --all-regions` finds what routes a model",
                 )
             )
+    nowhere = [f for f in failures if f.aws_code == "ResourceNotFoundException" and f.identifier in by_raw]
+    answered = [r for r in regions if r in outcome.answers]
+    if nowhere and answered:  # a model ID, or a profile of other regions: say so (extra calls)
+        from bedrock_profile_cli.aws.resolving import improve_not_found_hints
+
+        improve_not_found_hints(bedrock, [(by_raw[str(f.identifier)], answered[0], f) for f in nowhere])
     return found, failures, outcome

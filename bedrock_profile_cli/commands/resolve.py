@@ -118,8 +118,12 @@ def _parse_all(run: RunContext, models: Sequence[str]) -> list[Identifier]:
     return parsed
 
 
-def _regions_text(regions: Sequence[str]) -> str:
-    return regions[0] if len(regions) == 1 else f"any of the {len(regions)} regions asked"
+def _regions_text(regions: Sequence[str], asked: Sequence[str] | None = None) -> str:
+    if len(regions) == 1:
+        return regions[0]
+    if asked is not None and len(asked) != len(regions):
+        return f"any of the {len(regions)} regions that answered"
+    return f"any of the {len(regions)} regions asked"
 
 
 def _unresolved(
@@ -136,7 +140,7 @@ def _unresolved(
     from bedrock_profile_cli.regions import partition_bedrock_regions, partition_of
 
     errors = []
-    where = _regions_text(asked)
+    where = _regions_text(answered, asked)
     for ident in idents:
         wanted = models_of.get(ident.raw, [])
         if not wanted:
@@ -155,6 +159,7 @@ def _unresolved(
             if any(r.resolved for r in mine):
                 continue
             known = any(r.inference_types is not None for r in mine)
+            types = sorted({t for r in mine for t in (r.inference_types or [])})
             message = (
                 f"cannot be invoked from {where}: not on demand, and no inference profile routes it"
                 if known
@@ -164,7 +169,8 @@ def _unresolved(
             hint = (
                 f"check the model ID: `aws bedrock list-foundation-models --region {answered[0]}` lists them"
             )
-            if others:
+            provisioned_only = bool(types) and not {"ON_DEMAND", "INFERENCE_PROFILE"} & set(types)
+            if others and not provisioned_only:
                 from bedrock_profile_cli.aws.resolving import HINT_BUDGET
                 from bedrock_profile_cli.identifiers import Identifier
 
@@ -178,5 +184,10 @@ def _unresolved(
                     )
                 elif not search.outcome.problems:
                     hint = f"no other region of the partition can call it either; {hint}"
+            if provisioned_only:
+                hint = (
+                    f"{model} is offered for {', '.join(types)} only (inferenceTypesSupported): "
+                    "not callable on demand or through an inference profile"
+                )
             errors.append(BedrockProfileError(ExitCode.NOT_FOUND, message, identifier=model, hint=hint))
     return errors

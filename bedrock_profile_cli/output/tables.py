@@ -532,13 +532,22 @@ def matrix_lines(
     document: Mapping[str, object], rows: Sequence[Mapping[str, object]], width: int
 ) -> list[Line]:
     """``list --all-regions``: a row per profile ID, a column per region that answered (its name
-    written downwards), ``●`` where the region offers the profile.  None when it does not fit."""
+    across when they all fit side by side, else written downwards), ``●`` where the region offers
+    the profile.  Empty when it does not fit at all."""
     regions = _answered_regions(document)
     offered: dict[str, set[str]] = {}
     for row in rows:
         offered.setdefault(_safe(row.get("inferenceProfileId")), set()).add(_safe(row.get("region")))
     ids = sorted(offered)
     id_width = max([_cells("ID"), *(_cells(i) for i in ids)])
+    across = id_width + len(GAP) + sum(len(r) for r in regions) + len(GAP) * (len(regions) - 1)
+    if regions and across <= width:  # room for the region names side by side
+        header = [("ID".ljust(id_width) + GAP, "bold"), (GAP.join(regions), "cyan")]
+        lines_across: list[Line] = [header, [("─" * across, "")]]
+        for profile_id in ids:
+            cells = GAP.join(("●" if r in offered[profile_id] else "·").center(len(r)) for r in regions)
+            lines_across.append([(profile_id.ljust(id_width) + GAP, "bold"), (cells.rstrip(), "")])
+        return lines_across
     total = id_width + len(GAP) + 2 * len(regions)
     if not regions or total > width:
         return []
