@@ -226,13 +226,19 @@ def _condition(operator: str, key: str, values: Sequence[str], context: Context)
     match = _OPERATOR_RE.fullmatch(operator)
     if match is None:
         return None
-    _, kind, negated, test, if_exists = match.groups()
+    qualifier, kind, negated, test, if_exists = match.groups()
     if kind == "Arn" and test == "EqualsIgnoreCase":
         return None
     found = {k.lower(): v for k, v in context.items()}.get(key.lower())
     if found is None:
         if key.lower() not in KNOWN_CONTEXT_KEYS:
             return None  # a key this tool does not know the request's value of
+        # IAM: a missing key makes ForAllValues true and ForAnyValue false (whatever the operator),
+        # a plain operator false unless negated or ...IfExists.
+        if qualifier == "ForAllValues":
+            return True
+        if qualifier == "ForAnyValue":
+            return False
         return bool(if_exists or negated)
     if test == "Equals" and kind == "String":
         hit = any(v == found for v in values)

@@ -173,3 +173,21 @@ def test_a_file_that_is_not_a_policy_is_exit_2_with_its_position(text: str, wher
         parse_policy(text, "p.json")
     assert caught.value.exit_code == ExitCode.USAGE
     assert caught.value.message.startswith(where) and what in caught.value.message
+
+
+def test_set_qualifiers_on_a_missing_key() -> None:
+    # IAM's rule: a key absent from the request makes ForAllValues true and ForAnyValue false.
+    no_profile = {"aws:RequestedRegion": "us-east-1"}
+    other = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/eu.other"
+    any_not = allow(Condition={"ForAnyValue:ArnNotEquals": {"bedrock:InferenceProfileArn": other}})
+    assert not evaluate([policy(any_not)], INVOKE, MODEL, no_profile).allowed
+    all_equal = allow(Condition={"ForAllValues:ArnEquals": {"bedrock:InferenceProfileArn": PROFILE}})
+    assert evaluate([policy(all_equal)], INVOKE, MODEL, no_profile).allowed
+    deny = {
+        "Sid": "D",
+        "Effect": "Deny",
+        "Action": "*",
+        "Resource": "*",
+        "Condition": {"ForAllValues:ArnEquals": {"bedrock:InferenceProfileArn": other}},
+    }
+    assert evaluate([policy(allow(), deny)], INVOKE, MODEL, no_profile).denied_by == ["p.json: D"]

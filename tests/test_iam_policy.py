@@ -148,3 +148,13 @@ def test_a_policy_from_stdin_through_the_console_script(emulator, tmp_path) -> N
     assert result.code == 0, result.err
     broken = run_cli("check", SONNET_US, "--iam-policy", "-", input="[]")
     assert broken.code == ExitCode.USAGE and "<stdin>:1:1" in broken.err
+
+
+def test_a_policy_over_iams_size_limit_says_so(invoke) -> None:
+    ids = invoke(
+        "list", "--type", "SYSTEM_DEFINED", "-q", "[].inferenceProfileId", "-o", "text", "--emulator"
+    )
+    result = invoke("iam-policy", *ids.out.split()[:40], "-r", "us-east-1", "--emulator")
+    assert result.code == 0, result.err
+    assert "IAM takes at most 6,144" in result.err
+    assert len(json.dumps(json.loads(result.out), separators=(",", ":"))) > 6144

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typer
 
 from bedrock_profile_cli.commands.common import emulator_if_asked, parse_all, region_choice
@@ -80,5 +82,18 @@ def command(
     if scp_regions:
         emit(run, regions_for_scp(routings), "scp-regions")
     else:
-        emit(run, policy(routings, only_via_profile=only_via_profile), "iam-policy")
+        document = policy(routings, only_via_profile=only_via_profile)
+        size = len(json.dumps(document, separators=(",", ":")))
+        if size > MANAGED_POLICY_LIMIT:
+            run.warn(
+                f"the policy is {size:,} characters without whitespace; IAM takes at most "
+                f"{MANAGED_POLICY_LIMIT:,} in a managed policy ({INLINE_POLICIES_LIMIT:,} for all of a "
+                "role's inline policies): split the profiles across several policies"
+            )
+        emit(run, document, "iam-policy")
     return 0
+
+
+# IAM's quotas on policy size, counted without whitespace (IAM and AWS STS quotas, user guide).
+MANAGED_POLICY_LIMIT = 6144
+INLINE_POLICIES_LIMIT = 10240
