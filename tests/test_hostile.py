@@ -625,7 +625,7 @@ def shape_server():
     status=st.sampled_from([200, 200, 200, 400, 403, 404, 500]),
     command=st.sampled_from(["get", "list", "check", "resolve", "list-regions", "iam-policy"]),
 )
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_no_response_shape_is_an_internal_error(invoke, shape_server, body, status, command) -> None:
     server, holder = shape_server
     holder.body, holder.status = body, status

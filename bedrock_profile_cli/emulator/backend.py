@@ -312,10 +312,7 @@ class ProfileStore:
     # --- Foundation models ---------------------------------------------------------------
     def find_model(self, model_id: str) -> Doc | None:
         assert self.catalog is not None
-        for model in self.catalog.models(self.region):
-            if model["modelId"] == model_id:
-                return model
-        return None
+        return self.catalog.model(self.region, model_id)
 
     def get_model(self, identifier: str) -> Doc:
         """GetFoundationModel's ``modelDetails``: by model ID or by this region's model ARN."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ class Catalog:
     provenance: Doc
     _regions: dict[str, Doc]
     _models: dict[str, Doc]
+    _indexes: dict[str, dict[str, Doc]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def regions(self) -> list[str]:
@@ -53,6 +54,16 @@ class Catalog:
             model["inferenceTypesSupported"] = list(INFERENCE_PROFILE_ONLY)
             found.append(model)
         return found
+
+    def model(self, region: str, model_id: str) -> Doc | None:
+        """One model of :meth:`models` (a copy), by its ID; None when ``region`` has no such model."""
+        found = self._model_index(region).get(model_id)
+        return dict(found) if found is not None else None
+
+    def _model_index(self, region: str) -> dict[str, Doc]:
+        if region not in self._indexes:  # built once per region (a race builds it twice, the same)
+            self._indexes[region] = {model["modelId"]: model for model in self.models(region)}
+        return self._indexes[region]
 
     def _for_region(self, model_id: str, region: str) -> Doc:
         # A model only profiles name (absent from the snapshot's model list): its ID is all there is.
