@@ -21,7 +21,7 @@ from bedrock_profile_cli.aws import shapes
 from bedrock_profile_cli.aws.clients import BedrockClients
 from bedrock_profile_cli.aws.session import AwsSession
 from bedrock_profile_cli.aws.settings import AwsSettings
-from bedrock_profile_cli.aws.translate import GET_MODEL, GET_PROFILE, LIST_PROFILES, translate
+from bedrock_profile_cli.aws.translate import GET_MODEL, GET_PROFILE, LIST_PROFILES, LIST_TAGS, translate
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.identifiers import Identifier
 from bedrock_profile_cli.settings import PROFILE_TYPES
@@ -239,6 +239,46 @@ class Bedrock:
                 identifier=model,
             )
         return details
+
+    def tags(self, arn: str, region: str) -> dict[str, str]:
+        """ListTagsForResource of one resource (an application profile's ARN) in ``region``: its
+        tags as a key -> value map (a key the service sends twice keeps the last value)."""
+        client = self.region_client(region, LIST_TAGS)
+        try:
+            with shapes.parse_failures_are_service_errors(LIST_TAGS):
+                response = client.list_tags_for_resource(resourceARN=arn)
+        except BedrockProfileError as err:
+            err.identifier = err.identifier or arn
+            raise
+        except Exception as exc:
+            raise translate(
+                exc, operation=LIST_TAGS, identifier=arn, region=region, profile=self.settings.profile
+            ) from exc
+        found = response.get("tags") if isinstance(response, Mapping) else None
+        if not isinstance(found, list) or not all(
+            isinstance(t, dict) and isinstance(t.get("key"), str) and isinstance(t.get("value"), str)
+            for t in found
+        ):
+            raise BedrockProfileError(
+                ExitCode.SERVICE,
+                "the response could not be parsed: tags is not a list of {key, value} strings",
+                hint=shapes.PARSE_HINT,
+                operation=LIST_TAGS,
+                identifier=arn,
+            )
+        return {str(t["key"]): str(t["value"]) for t in found}
+
+    def tags_of(self, profiles: Sequence[tuple[str, Profile]]) -> list[dict[str, str]]:
+        """The tags of each (region, profile), concurrently; a system-defined profile has none and
+        costs no call."""
+
+        def one(item: tuple[str, Profile]) -> dict[str, str]:
+            region, profile = item
+            if profile.get("type") != "APPLICATION":
+                return {}
+            return self.tags(str(profile.get("inferenceProfileArn", "")), region)
+
+        return self.in_threads([functools.partial(one, item) for item in profiles])
 
     def list_profiles(
         self,

@@ -10,6 +10,7 @@ from bedrock_profile_cli.errors import BedrockProfileError, ExitCode, exit_code_
 GET_PROFILE = "GetInferenceProfile"
 LIST_PROFILES = "ListInferenceProfiles"
 GET_MODEL = "GetFoundationModel"
+LIST_TAGS = "ListTagsForResource"
 
 
 def _hint_for_credentials(profile: str | None) -> str:
