@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.iam import Policy
 from bedrock_profile_cli.identifiers import ANY_REGION, model_arns, parse_model_arn
+from bedrock_profile_cli.tagging import TagSpec
 from bedrock_profile_cli.textsafe import printable
 
 MAX_BACKOFF_FACTOR = 8
@@ -26,6 +27,7 @@ class Expectations:
     models: tuple[str, ...] = ()
     in_regions: tuple[str, ...] = ()
     policies: tuple[Policy, ...] = ()  # --iam-policy: they must allow invoking the profile
+    tags: tuple[TagSpec, ...] = ()  # --tag KEY[=VALUE]: the profile carries each
 
 
 @dataclass
@@ -128,7 +130,11 @@ def policy_result(profile: dict[str, object], region: str, policies: Sequence[Po
 
 
 def evaluate(
-    identifier: str, profile: dict[str, object], expect: Expectations, region: str | None = None
+    identifier: str,
+    profile: dict[str, object],
+    expect: Expectations,
+    region: str | None = None,
+    tags: dict[str, str] | None = None,
 ) -> CheckResult:
     """Every expectation checked against one profile document (asked in ``region``)."""
     arns = model_arns(profile)
@@ -149,6 +155,9 @@ def evaluate(
     for wanted_region in expect.in_regions:
         passed = wanted_region in regions or ANY_REGION in regions
         results.append(ExpectationResult("region", wanted_region, regions, passed))
+    for spec in expect.tags:
+        shown = [f"{k}={v}" for k, v in sorted((tags or {}).items())]
+        results.append(ExpectationResult("tag", str(spec), shown, spec.matches(tags or {})))
     if expect.policies:
         source = region or _region_of(profile)
         results.append(policy_result(profile, source, expect.policies))
@@ -167,9 +176,10 @@ def from_lookup(
     error: BedrockProfileError | None,
     expect: Expectations,
     region: str | None = None,
+    tags: dict[str, str] | None = None,
 ) -> CheckResult:
     if profile is not None:
-        return evaluate(identifier, profile, expect, region)
+        return evaluate(identifier, profile, expect, region, tags)
     return CheckResult(identifier=identifier, error=error)
 
 

@@ -44,6 +44,7 @@ class ProfileLookup:
     region: str | None = None
     profile: Profile | None = None
     error: BedrockProfileError | None = None
+    tags: dict[str, str] | None = None  # with tags asked: the profile's (none for a system one)
 
 
 def resolve_region(
@@ -95,6 +96,8 @@ class Bedrock:
     ) -> None:
         """``deadline`` (time.monotonic()): no attempt outlives it (``check --wait --timeout``)."""
         self.settings = settings
+        # Every GetInferenceProfile also fetches the profile's tags (get --tags, check --tag).
+        self.with_tags = False
         self.workers = max(1, min(MAX_WORKERS, pool_size))
         self.deadline = deadline
         self.session = AwsSession(settings, secrets)
@@ -132,14 +135,17 @@ class Bedrock:
 
     def _fetch(self, lookup: ProfileLookup) -> None:
         ident = lookup.identifier
-        lookup.profile, lookup.error = None, None
+        lookup.profile, lookup.error, lookup.tags = None, None, None
         try:
             if lookup.region is None:
                 raise no_region_error()
             client = self.clients.client(lookup.region)
             with shapes.parse_failures_are_service_errors(GET_PROFILE):
                 response = client.get_inference_profile(inferenceProfileIdentifier=ident.raw)
-            lookup.profile = profile_from_response(response)
+            profile = profile_from_response(response)
+            if self.with_tags:  # in the same worker: tags cost no extra round of waiting
+                lookup.tags = self.tags_of([(lookup.region, profile)])[0]
+            lookup.profile = profile
         except BedrockProfileError as err:
             err.identifier = ident.raw
             lookup.error = err

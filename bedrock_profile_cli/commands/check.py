@@ -49,6 +49,9 @@ def command(
     ),
     timeout: float = seconds(300, "--timeout", low=0, high=7 * 86400, help="Give up waiting after this."),
     interval: float = seconds(5, "--interval", low=0.1, high=3600, help="Time between polls (jittered)."),
+    tag: list[str] = typer.Option(
+        [], "--tag", metavar="KEY[=VALUE]", help="Carries this tag (and value); repeatable."
+    ),
     iam_policy: list[str] = typer.Option(
         [],
         "--iam-policy",
@@ -75,6 +78,7 @@ def command(
     for region in in_region:
         check_region(region, "--in-region")  # a typo fails now, not after the whole --timeout
     from bedrock_profile_cli.commands.common import read_policies
+    from bedrock_profile_cli.tagging import parse_tag_spec
 
     expect = expectations.Expectations(
         status=status,
@@ -82,6 +86,7 @@ def command(
         models=tuple(model),
         in_regions=tuple(in_region),
         policies=read_policies(run, iam_policy),  # a bad file fails now, before any request
+        tags=tuple(parse_tag_spec(text) for text in tag),
     )
     choice_ = region_choice(run, regions, all_regions)
     parsed = parse_all(run, identifiers)
@@ -89,6 +94,7 @@ def command(
         deadline = time.monotonic() + timeout if wait else None
         pool_size = 16 if choice_.many else len(parsed)
         bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=pool_size, deadline=deadline)
+        bedrock.with_tags = bool(expect.tags)
         if choice_.many:
             asked = choice_.regions(bedrock.default_region)
             lookups = [ProfileLookup(identifier=i, region=r) for i in parsed for r in asked]
@@ -99,7 +105,7 @@ def command(
             chosen = [lookups[i] for i in indexes]
             bedrock.fetch(chosen)
             results = [
-                expectations.from_lookup(o.identifier.raw, o.profile, o.error, expect, o.region)
+                expectations.from_lookup(o.identifier.raw, o.profile, o.error, expect, o.region, o.tags)
                 for o in chosen
             ]
             if choice_.many:

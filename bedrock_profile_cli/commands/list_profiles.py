@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Optional
 
@@ -10,11 +10,14 @@ import typer
 
 from bedrock_profile_cli.commands.common import emulator_if_asked, multi_region_document, region_choice
 from bedrock_profile_cli.context import RunContext
+from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.options import ALL_REGIONS, REGIONS, choice, with_common_options
 from bedrock_profile_cli.settings import PROFILE_TYPES
 
 if TYPE_CHECKING:
+    from bedrock_profile_cli.aws.operations import Bedrock
     from bedrock_profile_cli.commands.common import RegionChoice
+    from bedrock_profile_cli.tagging import TagSpec
 
 NAME = "list"
 
@@ -32,6 +35,12 @@ def command(
     page_size: Optional[int] = typer.Option(
         None, "--page-size", min=1, max=1000, help="Profiles per request (maxResults)."
     ),
+    tag: list[str] = typer.Option(
+        [],
+        "--tag",
+        metavar="KEY[=VALUE]",
+        help="Only application profiles with this tag (and value); repeatable, all must match.",
+    ),
     regions: list[str] = REGIONS,
     all_regions: bool = ALL_REGIONS,
 ) -> int:
@@ -44,6 +53,7 @@ def command(
     from bedrock_profile_cli.aws.operations import Bedrock
     from bedrock_profile_cli.identifiers import model_arns, parse_model_arn
     from bedrock_profile_cli.output import emit
+    from bedrock_profile_cli.tagging import parse_tag_spec
 
     assert run.options is not None
 
@@ -51,20 +61,41 @@ def command(
         return any(model in parse_model_arn(arn)[1] for arn in model_arns(summary)) if model else True
 
     choice_ = region_choice(run, regions, all_regions)
+    specs = [parse_tag_spec(text) for text in tag]
+    if specs:
+        if type_ == "SYSTEM_DEFINED":
+            raise BedrockProfileError(
+                ExitCode.USAGE,
+                "--tag with --type SYSTEM_DEFINED: system-defined profiles carry no tags",
+                hint="drop --type, or use --type APPLICATION",
+            )
+        type_ = "APPLICATION"  # only application profiles carry tags
     if choice_.many:
-        return _list_in_regions(run, choice_, type_, page_size, has_model if model else None, max_items)
+        return _list_in_regions(
+            run, choice_, type_, page_size, has_model if model else None, max_items, specs
+        )
     where = run.options.region or "the default region"
     with emulator_if_asked(run), _progress(run, f"listing inference profiles in {where}") as tick:
-        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=2)
+        bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=16 if specs else 2)
         summaries = bedrock.list_profiles(
-            type_, page_size=page_size, on_page=tick, keep=has_model if model else None, max_items=max_items
+            type_,
+            page_size=page_size,
+            on_page=tick,
+            keep=has_model if model else None,
+            max_items=None if specs else max_items,
         )
-    if not model and max_items is None and not run.options.emulator:
+        if specs:
+            summaries = _tagged(bedrock, str(bedrock.default_region), summaries, specs, max_items)
+    if not model and not specs and max_items is None and not run.options.emulator:
         from bedrock_profile_cli.completion import remember
 
         remember(summaries, bedrock.default_region)  # what TAB offers for get/check
     if not summaries:
-        filters = [f"type {type_}" if type_ else "", f"model containing {model!r}" if model else ""]
+        filters = [
+            f"type {type_}" if type_ else "",
+            f"model containing {model!r}" if model else "",
+            *(f"tag {spec}" for spec in specs),
+        ]
         said = ", ".join(f for f in filters if f)
         run.note(f"no inference profile{' with ' + said if said else ''} in {bedrock.default_region}")
     emit(run, summaries, "profile-summaries")
@@ -78,6 +109,7 @@ def _list_in_regions(
     page_size: int | None,
     keep: Callable[[Mapping[str, object]], bool] | None,
     max_items: int | None,
+    specs: Sequence[TagSpec] = (),
 ) -> int:
     """Every region's profiles, concurrently: one document, each summary with its source region."""
     import threading
@@ -100,9 +132,15 @@ def _list_in_regions(
                         counts[region] = count
                         tick(sum(counts.values()))
 
-                return bedrock.list_profiles(
-                    type_, region=region, page_size=page_size, on_page=counted, keep=keep, max_items=max_items
+                found = bedrock.list_profiles(
+                    type_,
+                    region=region,
+                    page_size=page_size,
+                    on_page=counted,
+                    keep=keep,
+                    max_items=None if specs else max_items,
                 )
+                return _tagged(bedrock, region, found, specs, max_items) if specs else found
 
             outcome = across(regions, one)
     say_problems(run.warn, run.error, outcome)
@@ -128,3 +166,19 @@ def _progress(run: RunContext, label: str) -> Iterator[Callable[[int], None]]:
     console = Console(file=run.stderr, highlight=False, markup=False)
     with console.status(label) as status:
         yield lambda count: status.update(f"{label}: {count} so far")
+
+
+def _tagged(
+    bedrock: Bedrock,
+    region: str,
+    summaries: list[dict[str, object]],
+    specs: Sequence[TagSpec],
+    max_items: int | None,
+) -> list[dict[str, object]]:
+    """The summaries whose tags (ListTagsForResource, concurrently) match every spec, each with its
+    ``tags`` added."""
+    from bedrock_profile_cli.tagging import all_match
+
+    tags = bedrock.tags_of([(region, summary) for summary in summaries])
+    kept = [{**s, "tags": t} for s, t in zip(summaries, tags, strict=True) if all_match(specs, t)]
+    return kept if max_items is None else kept[:max_items]

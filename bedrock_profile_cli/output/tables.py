@@ -288,6 +288,16 @@ def profile_fields(profile: Mapping[str, object], now: datetime) -> list[Field]:
         fields.append(Field(label, _model_rows(models), header=MODEL_HEADER))
     else:
         fields.append(Field.one(label, NONE))
+    derived = profile.get("derived")
+    if isinstance(derived, dict):  # the tool's inference, not the service's: labelled so
+        routed = derived.get("models")
+        names = [_safe(m) for m in routed] if isinstance(routed, list) else []
+        fields.append(Field("Model (derived)", tuple(((m, ""),) for m in names) or (((NONE, ""),),)))
+        fields.append(Field.one("Copied from (derived)", derived.get("copiedFrom") or NONE))
+    tags = profile.get("tags")
+    if isinstance(tags, dict):
+        rows = tuple(((f"{_safe(k)}={_safe(v)}", ""),) for k, v in sorted(tags.items()))
+        fields.append(Field(f"Tags ({len(tags)})", rows or (((NONE, ""),),)))
     return fields
 
 
