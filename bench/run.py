@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import re
@@ -34,6 +35,18 @@ REGION = "us-east-1"
 # ListInferenceProfiles page size of the emulator behind the multi-region rows: the live service
 # returns every profile of a region (up to ~70) in one page when no maxResults is given.
 FULL_PAGE = 1000
+CREATE_TAGGED = """
+import json, sys
+import boto3
+client = boto3.client("bedrock", endpoint_url=sys.argv[1])
+source = "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0"
+found = client.create_inference_profile(
+    inferenceProfileName=sys.argv[2],
+    modelSource={"copyFrom": source},
+    tags=[{"key": "team", "value": "ml"}, {"key": "cost-center", "value": "42"}],
+)
+print(json.dumps(found["inferenceProfileArn"]))
+"""
 MINIMAL_BOTO3 = """
 import json, sys
 import boto3
@@ -219,6 +232,25 @@ def main() -> int:
             ).stdout.split()
         ]
         fifty = [ids[i % len(ids)] for i in range(50)]
+        # 50 application profiles with two tags each, on the 50 ms emulator (get --tags row).
+        applications = [
+            json.loads(
+                subprocess.run(
+                    [
+                        sys.executable,
+                        "-c",
+                        CREATE_TAGGED,
+                        slow.url,
+                        f"bench-{i}",
+                    ],
+                    env=slow_env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            for i in range(50)
+        ]
         get_one = [ours, "get", PROFILE_ID, "-o", "json"]
         resolve_all = [ours, "resolve", MODEL_ID, "--all-regions", "-o", "json"]
         list_all = [ours, "list", "--all-regions", "-o", "json"]
@@ -382,6 +414,16 @@ def main() -> int:
                 full_env,
                 metric="rss",
                 warmup=True,
+            ),
+            Row(
+                "get-tags-50",
+                "get 50 application profiles --tags, 50 ms latency",
+                "the same get without --tags",
+                [ours, "get", *applications, "--tags", "-o", "json"],
+                [ours, "get", *applications, "-o", "json"],
+                1.5,
+                slow_env,
+                slow_env,
             ),
         ]
         if args.only:

@@ -140,12 +140,22 @@ class Bedrock:
             if lookup.region is None:
                 raise no_region_error()
             client = self.clients.client(lookup.region)
-            with shapes.parse_failures_are_service_errors(GET_PROFILE):
-                response = client.get_inference_profile(inferenceProfileIdentifier=ident.raw)
-            profile = profile_from_response(response)
-            if self.with_tags:  # in the same worker: tags cost no extra round of waiting
-                lookup.tags = self.tags_of([(lookup.region, profile)])[0]
-            lookup.profile = profile
+            region = lookup.region
+
+            def get_profile() -> Profile:
+                with shapes.parse_failures_are_service_errors(GET_PROFILE):
+                    response = client.get_inference_profile(inferenceProfileIdentifier=ident.raw)
+                return profile_from_response(response)
+
+            if self.with_tags and ident.resource_type == "application-inference-profile":
+                # The ARN is known: its tags are asked at the same time as the profile.
+                profile, tags = self.in_threads([get_profile, lambda: self.tags(ident.raw, region)])
+                lookup.tags = tags  # type: ignore[assignment]
+            else:
+                profile = get_profile()
+                if self.with_tags:  # an ID: the ARN comes with the profile (none for a system one)
+                    lookup.tags = self.tags_of([(region, profile)])[0]
+            lookup.profile = profile  # type: ignore[assignment]
         except BedrockProfileError as err:
             err.identifier = ident.raw
             lookup.error = err
