@@ -121,6 +121,11 @@ def policy_result(profile: dict[str, object], region: str, policies: Sequence[Po
         unsure.update(decision.not_evaluated)
         if decision.denied_by:
             missing.append(f"{need.action} on {need.resource}: denied by {', '.join(decision.denied_by)}")
+        elif decision.may_be_denied_by:
+            names = ", ".join(decision.may_be_denied_by)
+            missing.append(
+                f"{need.action} on {need.resource}: may be denied by {names} (a condition not evaluated)"
+            )
         elif not decision.allowed_by:
             missing.append(f"{need.action} on {need.resource}: not allowed")
     actual: list[str] = missing or ["allowed"]

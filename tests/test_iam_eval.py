@@ -145,7 +145,8 @@ def test_conditions_it_cannot_evaluate_neither_allow_nor_deny_and_are_named() ->
         "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}},
     }
     decision = evaluate([policy(allow(), ip_deny)], INVOKE, MODEL, CONTEXT)
-    assert decision.allowed and decision.not_evaluated == ["p.json: Ip"]
+    # A Deny this tool cannot evaluate may deny: the request is not taken as allowed.
+    assert not decision.allowed and decision.may_be_denied_by == ["p.json: Ip"]
 
 
 @pytest.mark.parametrize(
@@ -191,3 +192,61 @@ def test_set_qualifiers_on_a_missing_key() -> None:
         "Condition": {"ForAllValues:ArnEquals": {"bedrock:InferenceProfileArn": other}},
     }
     assert evaluate([policy(allow(), deny)], INVOKE, MODEL, no_profile).denied_by == ["p.json: D"]
+
+
+def test_null_on_a_key_the_request_has_or_lacks() -> None:
+    absent = allow(Condition={"Null": {"bedrock:InferenceProfileArn": "true"}})
+    assert not evaluate([policy(absent)], INVOKE, MODEL, CONTEXT).allowed
+    assert evaluate([policy(absent)], INVOKE, MODEL, {"aws:RequestedRegion": "us-east-2"}).allowed
+    present = allow(Condition={"Null": {"bedrock:InferenceProfileArn": "false"}})
+    assert evaluate([policy(present)], INVOKE, MODEL, CONTEXT).allowed
+
+
+def test_wildcards_never_take_exponential_time() -> None:
+    import time
+
+    started = time.perf_counter()
+    assert not evaluate([policy(allow(Action="*?" * 40 + "Z"))], INVOKE, MODEL, CONTEXT).allowed
+    pattern = "arn:aws:bedrock:" + "*?" * 40 + "Z"
+    assert not evaluate([policy(allow(Resource=pattern))], INVOKE, MODEL + "x" * 2000, CONTEXT).allowed
+    assert time.perf_counter() - started < 5  # a backtracking matcher takes minutes here
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "what"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "p.json:1:1", "nested too deeply"),
+        ('{"Statement": {"Sid": ' + "9" * 5000 + "}}", "p.json:1:1", "not JSON this tool reads"),
+        (
+            '{"Statement": {"Effect": "Allow", "Effect": "Deny", "Action": "*", "Resource": "*"}}',
+            "p.json:1:",
+            "given twice",
+        ),
+        ('{"Statement": [], "Statement": {}}', "p.json:1:", "given twice"),
+        (
+            '{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}, "Extra": 1}',
+            "p.json:1:",
+            "top-level",
+        ),
+        (
+            '{"Statement": {"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEqualz": {"a": "b"}}}}',
+            "p.json:1:",
+            "not an IAM condition operator",
+        ),
+        (
+            '{"Statement": [\n  {"Effect": "Allow", "Action": "*", "Resource": "*"},\n  {"Effect": "Alow", "Action": "*", "Resource": "*"}\n]}',
+            "p.json:3:4",
+            "statement 2: Effect",
+        ),
+    ],
+)
+def test_what_iam_would_refuse_is_exit_2_at_its_place(text: str, where: str, what: str) -> None:
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text, "p.json")
+    assert caught.value.message.startswith(where), caught.value.message
+    assert what in caught.value.message
+
+
+def test_a_byte_order_mark_is_not_an_error() -> None:
+    text = "\ufeff" + json.dumps({"Version": "2012-10-17", "Statement": allow()})
+    assert parse_policy(text, "p.json").statements[0].effect == "Allow"

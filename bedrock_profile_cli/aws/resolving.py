@@ -198,6 +198,15 @@ def not_found_hint(
         return None
     profile_id = ident.profile_id
     try:
+        if ident.is_arn and ident.account:  # the ID may be there, under another account
+            lookup = ProfileLookup(Identifier(raw=profile_id, is_arn=False), region=region)
+            bedrock.fetch([lookup])
+            arn = str((lookup.profile or {}).get("inferenceProfileArn", ""))
+            if lookup.profile is not None and arn.split(":")[4:5] != [ident.account]:
+                return (
+                    f"{profile_id} exists in {region} as {arn}: the ARN given names account "
+                    f"{ident.account}; check the account (--profile) or give the ID alone"
+                )
         view = _first_round(bedrock, [Identifier(raw=profile_id, is_arn=False)], region)
         if view.models.get(profile_id) is not None:
             found = Resolution(

@@ -148,7 +148,7 @@ def read_policies(run: RunContext, files: Sequence[str]) -> tuple[Policy, ...]:
         if name == "-":
             if run.stdin is None:
                 raise BedrockProfileError(ExitCode.USAGE, "--iam-policy -: no standard input to read")
-            text, shown = run.stdin.read(), "<stdin>"
+            text, shown = run.stdin.read(MAX_POLICY_BYTES + 1), "<stdin>"
         else:
             shown = name
             try:

@@ -46,6 +46,12 @@ def command(
     from bedrock_profile_cli.permissions import scp_regions as regions_for_scp
 
     assert run.options is not None
+    if scp_regions and only_via_profile:
+        raise BedrockProfileError(
+            ExitCode.USAGE,
+            "--scp-regions and --only-via-profile cannot be used together",
+            hint="--scp-regions prints regions, not a policy",
+        )
     choice = region_choice(run, regions, all_regions)
     parsed = parse_all(run, identifiers)
     failures: list[BedrockProfileError] = []

@@ -26,8 +26,12 @@ def to_yaml(document: object) -> str:
     character is written as an escape inside a double-quoted scalar."""
     import yaml
 
-    text: str = yaml.safe_dump(
-        document, sort_keys=False, default_flow_style=False, allow_unicode=False, width=10_000
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: object) -> bool:
+            return True  # a list used twice is written twice, never as &id001 / *id001
+
+    text: str = yaml.dump(
+        document, Dumper=Dumper, sort_keys=False, default_flow_style=False, allow_unicode=False, width=10_000
     )
     return text
 

@@ -399,7 +399,15 @@ def summary_columns(summaries: Sequence[Mapping[str, object]], wide: bool) -> li
     ]
     if wide:
         columns.append(Column("Models", tuple(models)))
+    if any(isinstance(summary.get("tags"), dict) for summary in summaries):  # list --tag
+        columns.append(Column("Tags", tuple(_tag_cells(summary) for summary in summaries)))
     return columns
+
+
+def _tag_cells(document: Mapping[str, object]) -> tuple[Segment, ...]:
+    tags = document.get("tags")
+    shown = sorted(tags.items()) if isinstance(tags, dict) else []
+    return tuple((f"{_safe(k)}={_safe(v)}", "") for k, v in shown) or ((NONE, ""),)
 
 
 def summary_grid(columns: Sequence[Column], width: int) -> list[Line] | None:
