@@ -36,18 +36,24 @@ from bedrock_profile_cli.settings import (
 R = TypeVar("R")
 
 
-def choice(default: Optional[str], *names: str, choices: tuple[str, ...], help: str) -> Any:
+def choice(default: Optional[str] | list[str], *names: str, choices: tuple[str, ...], help: str) -> Any:
     """A choice option: any case accepted, canonical spelling delivered, completed, listed in help.
+    A default of ``[]`` (with a ``list[str]`` parameter) makes it repeatable, each value checked.
 
     (``Any``, as ``typer.Option`` itself: Typer's idiom puts the option where the default goes.)"""
 
-    def canonical(value: Optional[str]) -> Optional[str]:
-        if value is None:
-            return None
+    def one(value: str) -> str:
         for known in choices:
             if known.lower() == value.lower():
                 return known
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}")
+
+    def canonical(value: Optional[str] | list[str] | tuple[str, ...]) -> Optional[str] | list[str]:
+        if value is None:
+            return None
+        if isinstance(value, (list, tuple)):
+            return [one(item) for item in value]
+        return one(value)
 
     def complete(incomplete: str) -> list[str]:
         return [c for c in choices if c.lower().startswith(incomplete.lower())]
@@ -59,7 +65,7 @@ def choice(default: Optional[str], *names: str, choices: tuple[str, ...], help: 
         callback=canonical,
         autocompletion=complete,
         help=help,
-        show_default=default is not None,
+        show_default=bool(default),
     )
 
 

@@ -41,10 +41,13 @@ class RegionProblem:
 
     region: str
     error: BedrockProfileError
+    # False: a failure whatever its code, as a call that fails after the region already answered
+    # (an AccessDenied there is IAM on that call, not the region refusing the caller).
+    may_be_refusal: bool = True
 
     @property
     def refused(self) -> bool:
-        return refused(self.error)
+        return self.may_be_refusal and refused(self.error)
 
     @property
     def reason(self) -> str:
