@@ -27,6 +27,8 @@ COLOR_MODES = ("auto", "always", "never")
 # botocore's Bedrock model: InferenceProfileType and InferenceProfileStatus (a test compares).
 PROFILE_TYPES = ("SYSTEM_DEFINED", "APPLICATION")
 PROFILE_STATUSES = ("ACTIVE",)
+# What `diff` compares of a profile, in the order it reports them (`--ignore` takes these).
+DIFF_FIELDS = ("status", "name", "models", "destinations", "tags")
 
 DEFAULT_CONNECT_TIMEOUT = 5.0  # seconds; botocore's 60 s is far too long for an interactive lookup
 DEFAULT_READ_TIMEOUT = 15.0

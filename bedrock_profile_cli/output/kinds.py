@@ -51,6 +51,10 @@ REGIONAL_SUMMARIES = RecordKind(
 IAM_POLICY = RecordKind("iam-policy", tables.draw_policy, default_format="json")
 SCP_REGIONS = RecordKind("scp-regions", tables.draw_lines)
 
+# A snapshot is a document to commit and diff: JSON unless a table is asked for.
+SNAPSHOT = RecordKind("snapshot", tables.draw_snapshot, default_format="json")
+CHANGES = RecordKind("changes", tables.draw_changes)
+
 KINDS: dict[str, RecordKind] = {
     kind.name: kind
     for kind in (
@@ -62,5 +66,7 @@ KINDS: dict[str, RecordKind] = {
         REGIONAL_SUMMARIES,
         IAM_POLICY,
         SCP_REGIONS,
+        SNAPSHOT,
+        CHANGES,
     )
 }

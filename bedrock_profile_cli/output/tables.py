@@ -747,3 +747,117 @@ def draw_policy(document: object, console: Console, now: datetime) -> None:
 def draw_lines(document: object, console: Console, now: datetime) -> None:
     """A list of names (``iam-policy --scp-regions``), one per line."""
     _print(console, [[(value, "")] for value in _as_list(document)])
+
+
+# --- snapshot and diff -----------------------------------------------------------------------------------
+
+
+def draw_snapshot(document: object, console: Console, now: datetime) -> None:
+    """A snapshot for people (``-o table``; its default is JSON): every profile with its source region,
+    as ``list -o wide`` draws them."""
+    entries = document.get("regions") if isinstance(document, dict) else None
+    rows: list[object] = []
+    for entry in entries if isinstance(entries, list) else []:
+        profiles = entry.get("profiles") if isinstance(entry, dict) else None
+        for profile in profiles if isinstance(profiles, list) else []:
+            if isinstance(profile, dict):
+                models = profile.get("models")
+                arns = models if isinstance(models, list) else []
+                rows.append(
+                    {**profile, "region": entry.get("region"), "models": [{"modelArn": a} for a in arns]}
+                )
+    draw_regional_summaries_wide({"regions": [], "results": rows}, console, now)
+
+
+CHANGE_MARKS: dict[object, Segment] = {
+    "added": ("+", "green"),
+    "removed": ("-", "red"),
+    "changed": ("~", "yellow"),
+}
+CHANGE_INDENT = "  "
+FIELD_INDENT = "      "
+
+
+def _change_rows(change: Mapping[str, object]) -> list[Line]:
+    """What changed in one field: ``before → after``, or a line per item removed (``-``) and added
+    (``+``); a tag whose value changed is one ``~ key: before → after`` line."""
+    added, removed = change.get("added"), change.get("removed")
+    if isinstance(added, dict) and isinstance(removed, dict):  # tags
+        rows: list[Line] = []
+        for key in sorted({*added, *removed}, key=str):
+            if key in added and key in removed:
+                rows.append(
+                    [
+                        ("~ ", "yellow"),
+                        (f"{_safe(key)}: {_safe(removed[key])}", ""),
+                        (" → ", "dim"),
+                        (_safe(added[key]), ""),
+                    ]
+                )
+            elif key in removed:
+                rows.append([("- ", "red"), (f"{_safe(key)}={_safe(removed[key])}", "")])
+            else:
+                rows.append([("+ ", "green"), (f"{_safe(key)}={_safe(added[key])}", "")])
+        return rows
+    if isinstance(added, list) or isinstance(removed, list):
+        gone = [[("- ", "red"), (_safe(item), "")] for item in (removed if isinstance(removed, list) else [])]
+        new = [[("+ ", "green"), (_safe(item), "")] for item in (added if isinstance(added, list) else [])]
+        return [*gone, *new]
+    before, after = change.get("before"), change.get("after")
+    return [
+        [
+            (_safe(NONE if before is None else before), ""),
+            (" → ", "dim"),
+            (_safe(NONE if after is None else after), ""),
+        ]
+    ]
+
+
+def change_lines(changes: Sequence[Mapping[str, object]]) -> list[Line]:
+    """``diff`` for people: per region (a heading), a ``+`` line per profile added, ``-`` per
+    profile removed, ``~`` per profile changed with a line per change under it.  Values are never
+    broken: one longer than the width is the terminal's to soft-wrap."""
+    by_region: dict[str, list[Mapping[str, object]]] = {}
+    for item in changes:
+        by_region.setdefault(_safe(item.get("region")), []).append(item)
+    label_width = max((len(_safe(item.get("field"))) for item in changes if item.get("field")), default=0)
+    lines: list[Line] = []
+    for region, items in by_region.items():
+        lines += [[]] if lines else []
+        lines.append([(region, "bold cyan")])
+        current: str | None = None
+        for item in items:
+            kind = item.get("change")
+            profile_id = _safe(item.get("inferenceProfileId"))
+            mark, style = CHANGE_MARKS.get(kind, ("?", ""))
+            if kind in ("added", "removed"):
+                whole = item.get("after" if kind == "added" else "before")
+                profile = whole if isinstance(whole, Mapping) else {}
+                lines.append(
+                    [
+                        (CHANGE_INDENT + mark + " ", style),
+                        (profile_id, "bold"),
+                        (GAP + _safe(profile.get("inferenceProfileName")), "dim"),
+                        (GAP + _safe(profile.get("type")), ""),
+                    ]
+                )
+                current = None
+                continue
+            if profile_id != current:
+                name = item.get("inferenceProfileName")
+                lines.append(
+                    [(CHANGE_INDENT + mark + " ", style), (profile_id, "bold"), (GAP + _safe(name), "dim")]
+                )
+                current = profile_id
+            label = _safe(item.get("field"))
+            for i, row in enumerate(_change_rows(item)):
+                lead = FIELD_INDENT + (label if i == 0 else "").ljust(label_width) + GAP
+                lines.append([(lead, "dim"), *row])
+    return lines
+
+
+def draw_changes(document: object, console: Console, now: datetime) -> None:
+    """``diff``'s change list; no changes, no lines (stderr says so)."""
+    items = [item for item in document if isinstance(item, dict)] if isinstance(document, list) else []
+    if items:
+        _print(console, change_lines(items))
