@@ -34,7 +34,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "success",
     ExitCode.INTERNAL: "unexpected internal error (a bug): short message, traceback only with `--debug`",
     ExitCode.USAGE: "usage error: bad flag, option value or empty identifier",
-    ExitCode.CHECK_FAILED: "a check failed (reserved for `check`)",
+    ExitCode.CHECK_FAILED: "a check failed (`check`), or `diff` found changes",
     ExitCode.NOT_FOUND: "ResourceNotFoundException: no such inference profile in that region/account",
     ExitCode.ACCESS_DENIED: "AccessDeniedException",
     ExitCode.VALIDATION: "ValidationException, from the service or from the local identifier check",

@@ -4,6 +4,16 @@ command needs (botocore, rich, moto) is imported when it runs, so ``--help`` and
 
 from __future__ import annotations
 
-from bedrock_profile_cli.commands import check, completion, emulator, get, iam_policy, list_profiles, resolve
+from bedrock_profile_cli.commands import (
+    check,
+    completion,
+    diff,
+    emulator,
+    get,
+    iam_policy,
+    list_profiles,
+    resolve,
+    snapshot,
+)
 
-COMMANDS = (get, list_profiles, check, resolve, iam_policy, emulator, completion)
+COMMANDS = (get, list_profiles, check, resolve, iam_policy, snapshot, diff, emulator, completion)
