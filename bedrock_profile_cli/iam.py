@@ -320,11 +320,27 @@ def _glob_tokens(pattern: str) -> tuple[Token, ...]:
     return tuple((_STAR if ch == "*" else _ANY if ch == "?" else ch, True) for ch in pattern)
 
 
+def _cheap_verdict(pattern: str, value: str) -> bool | None:
+    """The answer without the walk when the literal text around the wildcards decides it (most
+    patterns in a policy are whole ARNs, or an ARN up to a final ``*``); None: walk."""
+    first = min((i for i in (pattern.find("*"), pattern.find("?")) if i >= 0), default=-1)
+    if first < 0:
+        return pattern == value
+    if not value.startswith(pattern[:first]):
+        return False
+    last = max(pattern.rfind("*"), pattern.rfind("?"))
+    suffix = pattern[last + 1 :]
+    if suffix and not value.endswith(suffix):
+        return False
+    return None
+
+
 def glob_match(pattern: str, value: str, *, ignore_case: bool = False) -> bool:
     """IAM's ``*`` (any run of characters) and ``?`` (one character) over the whole value."""
     if ignore_case:
         pattern, value = pattern.lower(), value.lower()
-    return _wildcard_match(_glob_tokens(pattern), value)
+    verdict = _cheap_verdict(pattern, value)
+    return verdict if verdict is not None else _wildcard_match(_glob_tokens(pattern), value)
 
 
 def action_matches(pattern: str, action: str) -> bool:
@@ -354,7 +370,10 @@ def _arn_tokens(pattern: str) -> tuple[Token, ...]:
 
 def arn_matches(pattern: str, arn: str) -> bool:
     """An ARN pattern against an ARN (see the module's rules); ``*`` alone matches any resource."""
-    return pattern == "*" or _wildcard_match(_arn_tokens(pattern), arn)
+    if pattern == "*":
+        return True
+    verdict = _cheap_verdict(pattern, arn)
+    return verdict if verdict is not None else _wildcard_match(_arn_tokens(pattern), arn)
 
 
 # --- conditions ----------------------------------------------------------------------------------

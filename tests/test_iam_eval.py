@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bedrock_profile_cli.errors import ExitCode
 from bedrock_profile_cli.iam import PolicyError, arn_matches, evaluate, parse_policy
@@ -250,3 +252,28 @@ def test_what_iam_would_refuse_is_exit_2_at_its_place(text: str, where: str, wha
 def test_a_byte_order_mark_is_not_an_error() -> None:
     text = "\ufeff" + json.dumps({"Version": "2012-10-17", "Statement": allow()})
     assert parse_policy(text, "p.json").statements[0].effect == "Allow"
+
+
+def _reference(pattern: str, value: str) -> bool:
+    """The same ARN rule written as a regular expression (fine for these short strings)."""
+    import re
+
+    pieces = []
+    for index, part in enumerate(pattern.split(":", 5)):
+        resource = index == 5
+        piece = ""
+        for position, ch in enumerate(part):
+            if ch == "*":
+                piece += ".*" if resource or position == len(part) - 1 else "[^:]*"
+            elif ch == "?":
+                piece += "." if resource else "[^:]"
+            else:
+                piece += re.escape(ch)
+        pieces.append(piece)
+    return re.fullmatch(":".join(pieces), value, re.DOTALL) is not None
+
+
+@given(st.text("ab:/*?", max_size=12), st.text("ab:/", max_size=14))
+@settings(max_examples=400, deadline=None)
+def test_the_matcher_agrees_with_a_regular_expression_of_the_same_rule(pattern: str, value: str) -> None:
+    assert arn_matches(pattern, value) is (pattern == "*" or _reference(pattern, value))
