@@ -156,6 +156,8 @@ def parse_snapshot(text: str, name: str) -> Snapshot:
         doc = _yaml_mapping(text, name) if text.lstrip()[:1] not in ("{", "[") else None
         if doc is None:
             raise SnapshotError(name, f"not JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise SnapshotError(name, f"not a snapshot: {exc}") from None
     return snapshot_of(doc, name)
 
 
@@ -168,7 +170,7 @@ def _yaml_mapping(text: str, name: str) -> object | None:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         doc = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
-    except (yaml.YAMLError, RecursionError):
+    except (yaml.YAMLError, RecursionError, ValueError):
         return None
     if not isinstance(doc, dict):
         return None
@@ -269,6 +271,10 @@ def snapshot_of(doc: object, name: str) -> Snapshot:
     return Snapshot(name, profile_type, with_tags, account, regions, skipped)
 
 
+# Members diff compares: a record without one is no snapshot's (null would read as a change).
+COMPARED_MEMBERS = ("inferenceProfileName", "status")
+
+
 def _checked_profile(record: object, path: str, bad: Callable[[str, str], SnapshotError]) -> str:
     """The profile ID of ``record``, once every member a comparison reads is of its type."""
     if not isinstance(record, dict):
@@ -277,9 +283,13 @@ def _checked_profile(record: object, path: str, bad: Callable[[str, str], Snapsh
     if not isinstance(profile_id, str) or not profile_id:
         raise bad(f"{path}.inferenceProfileId", "must be a non-empty string")
     for key in ("inferenceProfileName", "inferenceProfileArn", "type", "status", "createdAt"):
+        if key in COMPARED_MEMBERS and key not in record:  # compared: missing is not null
+            raise bad(f"{path}.{key}", "is missing")
         if not isinstance(record.get(key), (str, type(None))):
             raise bad(f"{path}.{key}", f"must be a string or null, not {_kind(record.get(key))}")
     for key in ("models", "destinationRegions"):
+        if key not in record:
+            raise bad(f"{path}.{key}", "is missing")
         if not _string_list(record.get(key)):
             raise bad(f"{path}.{key}", "must be a list of strings")
     tags = record.get("tags", {})

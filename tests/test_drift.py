@@ -606,3 +606,18 @@ def test_diff_reads_old_from_standard_input(emulator, tmp_path) -> None:
     new.write_text(json.dumps(doc))
     result = run_cli("diff", "-", str(new), input=json.dumps(doc))
     assert (result.code, result.out) == (0, "[]\n"), result.err
+
+
+def test_a_huge_number_or_a_missing_key_is_not_a_snapshot(invoke, tmp_path) -> None:
+    good = invoke("snapshot", "--emulator", "--type", "SYSTEM_DEFINED", "-o", "json")
+    assert good.code == 0, good.err
+    doc = json.loads(good.out)
+    huge = tmp_path / "huge.json"
+    huge.write_text(good.out.replace('"formatVersion": 1', '"formatVersion": ' + "1" * 5000))
+    missing = tmp_path / "missing.json"
+    del doc["regions"][0]["profiles"][0]["status"]
+    missing.write_text(json.dumps(doc))
+    for path in (huge, missing):
+        result = invoke("diff", str(path), str(path))
+        assert result.code == ExitCode.USAGE, result.err
+        assert str(path) in result.err

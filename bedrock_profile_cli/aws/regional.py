@@ -51,7 +51,13 @@ class RegionProblem:
 
     @property
     def reason(self) -> str:
-        return REFUSALS.get(self.error.aws_code or "", "") or self.error.line(with_identifier=False)
+        """Why, in words that stay the same from one run to the next (no request ID, no hint):
+        a snapshot records it."""
+        refusal = REFUSALS.get(self.error.aws_code or "", "")
+        if refusal:
+            return refusal
+        code = f"{self.error.aws_code}: " if self.error.aws_code else ""
+        return f"{code}{self.error.message.rstrip('. ')}"
 
     def to_doc(self) -> dict[str, object]:
         return {

@@ -65,7 +65,8 @@ def command(
     for why, regions in by_reason.items():
         run.warn(f"not compared ({why}): {', '.join(regions)}")
     emit(run, comparison.changes, "changes")
-    run.note(summary_line(comparison))
+    if comparison.compared or not code:  # no "no changes" when the account could not be asked
+        run.note(summary_line(comparison))
     if code:
         return int(code)
     return int(ExitCode.CHECK_FAILED if comparison.changes else ExitCode.OK)
