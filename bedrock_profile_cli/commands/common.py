@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
@@ -20,15 +20,19 @@ if TYPE_CHECKING:
 EMULATOR_INSTALL_HINT = "pip install 'bedrock-profile[emulator]'"
 
 
-def parse_all(run: RunContext, identifiers: Sequence[str]) -> list[Identifier]:
-    """Validate every identifier; when any is malformed, report each (in argument order) and send
-    nothing: the run exits with the first one's code."""
+def parse_all(
+    run: RunContext, identifiers: Sequence[str], parser: Callable[[str], Identifier] | None = None
+) -> list[Identifier]:
+    """Validate every identifier (with ``parser``; default: an inference profile's rule); when any
+    is malformed, report each (in argument order) and send nothing: the run exits with the first
+    one's code."""
     from bedrock_profile_cli.identifiers import parse
 
+    parse_one = parser or parse
     parsed, invalid = [], []
     for raw in identifiers:
         try:
-            parsed.append(parse(raw))
+            parsed.append(parse_one(raw))
         except BedrockProfileError as err:
             invalid.append(err)
     for problem in invalid:
@@ -145,26 +149,33 @@ def read_policies(run: RunContext, files: Sequence[str]) -> tuple[Policy, ...]:
     if list(files).count("-") > 1:
         raise BedrockProfileError(ExitCode.USAGE, "--iam-policy - (standard input) given twice")
     for name in files:
-        if name == "-":
-            if run.stdin is None:
-                raise BedrockProfileError(ExitCode.USAGE, "--iam-policy -: no standard input to read")
-            text, shown = run.stdin.read(MAX_POLICY_BYTES + 1), "<stdin>"
-        else:
-            shown = name
-            try:
-                with open(name, encoding="utf-8") as stream:
-                    text = stream.read(MAX_POLICY_BYTES + 1)
-            except (OSError, UnicodeDecodeError) as exc:
-                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-                raise BedrockProfileError(
-                    ExitCode.USAGE, f"--iam-policy {name}: cannot read it: {reason}"
-                ) from None
-        if len(text) > MAX_POLICY_BYTES:
-            raise BedrockProfileError(
-                ExitCode.USAGE, f"--iam-policy {shown}: larger than {MAX_POLICY_BYTES} characters"
-            )
+        text, shown = read_input(run, name, MAX_POLICY_BYTES, "--iam-policy ")
         policies.append(parse_policy(text, shown))
     return tuple(policies)
+
+
+def read_input(run: RunContext, name: str, limit: int, label: str = "") -> tuple[str, str]:
+    """The text of the file ``name`` (``-``: standard input), read up to ``limit`` characters, and
+    the name to show for it; exit 2 naming it (after ``label``) when it cannot be read, is not
+    UTF-8, or is longer than ``limit``."""
+    if name == "-":
+        if run.stdin is None:
+            raise BedrockProfileError(ExitCode.USAGE, f"{label}-: no standard input to read")
+        try:
+            text, shown = run.stdin.read(limit + 1), "<stdin>"
+        except (OSError, UnicodeDecodeError) as exc:
+            raise BedrockProfileError(ExitCode.USAGE, f"{label}<stdin>: cannot read it: {exc}") from None
+    else:
+        shown = name
+        try:
+            with open(name, encoding="utf-8") as stream:
+                text = stream.read(limit + 1)
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise BedrockProfileError(ExitCode.USAGE, f"{label}{name}: cannot read it: {reason}") from None
+    if len(text) > limit:
+        raise BedrockProfileError(ExitCode.USAGE, f"{label}{shown}: larger than {limit} characters")
+    return text, shown
 
 
 # Far above IAM's own limits (6,144 characters for a managed policy): a runaway file is refused.

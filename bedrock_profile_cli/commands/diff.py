@@ -75,22 +75,10 @@ def command(
 def _read(run: RunContext, name: str) -> Snapshot:
     """The snapshot in the file ``name`` (``-``: standard input); exit 2 naming it when it cannot be
     read or is not a snapshot."""
-    from bedrock_profile_cli.inventory import SnapshotError, parse_snapshot
+    from bedrock_profile_cli.commands.common import read_input
+    from bedrock_profile_cli.inventory import parse_snapshot
 
-    if name == "-":
-        if run.stdin is None:
-            raise BedrockProfileError(ExitCode.USAGE, "-: no standard input to read")
-        text, shown = run.stdin.read(MAX_SNAPSHOT_CHARS + 1), "<stdin>"
-    else:
-        shown = name
-        try:
-            with open(name, encoding="utf-8") as stream:
-                text = stream.read(MAX_SNAPSHOT_CHARS + 1)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            raise SnapshotError(name, f"cannot read it: {reason}") from None
-    if len(text) > MAX_SNAPSHOT_CHARS:
-        raise SnapshotError(shown, f"larger than {MAX_SNAPSHOT_CHARS} characters")
+    text, shown = read_input(run, name, MAX_SNAPSHOT_CHARS)
     return parse_snapshot(text, shown)
 
 

@@ -7,7 +7,12 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from bedrock_profile_cli.commands.common import emulator_if_asked, multi_region_document, region_choice
+from bedrock_profile_cli.commands.common import (
+    emulator_if_asked,
+    multi_region_document,
+    parse_all,
+    region_choice,
+)
 from bedrock_profile_cli.context import RunContext
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.options import ALL_REGIONS, REGIONS, complete_identifier, with_common_options
@@ -45,12 +50,13 @@ def command(
     from bedrock_profile_cli.aws.operations import Bedrock, resolve_region
     from bedrock_profile_cli.aws.regional import RegionalResult, say_problems
     from bedrock_profile_cli.aws.resolving import RegionView, resolve
+    from bedrock_profile_cli.identifiers import parse_model_or_profile
     from bedrock_profile_cli.output import emit
     from bedrock_profile_cli.regions import partition_bedrock_regions, partition_of
 
     assert run.options is not None
     choice = region_choice(run, regions, all_regions)
-    parsed = _parse_all(run, models)
+    parsed = parse_all(run, models, parse_model_or_profile)
     with emulator_if_asked(run):
         bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=16)
         if choice.many:
@@ -99,23 +105,6 @@ def command(
         run.error(error)
     codes = [outcome.exit_code(), *(e.exit_code for e in unresolved)]
     return int(next((code for code in codes if code), ExitCode.OK))
-
-
-def _parse_all(run: RunContext, models: Sequence[str]) -> list[Identifier]:
-    from bedrock_profile_cli.identifiers import parse_model_or_profile
-
-    parsed, invalid = [], []
-    for raw in models:
-        try:
-            parsed.append(parse_model_or_profile(raw))
-        except BedrockProfileError as err:
-            invalid.append(err)
-    for problem in invalid:
-        run.error(problem)
-    if invalid:
-        invalid[0].reported = True
-        raise invalid[0]
-    return parsed
 
 
 def _regions_text(regions: Sequence[str], asked: Sequence[str] | None = None) -> str:
