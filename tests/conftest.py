@@ -112,6 +112,9 @@ class Result:
     code: int
     out: str
     err: str
+    # In process: only what the tool wrote to its own stderr stream (``err`` also holds what the
+    # process's sys.stderr got meanwhile: click's usage text, or a warning from another thread).
+    tool_err: str = ""
 
 
 def record(*texts: str) -> None:
@@ -134,7 +137,7 @@ def invoke(capsys: pytest.CaptureFixture[str]) -> Any:
         context = RunContext(stdout=out, stderr=err, env={**os.environ, **(env or {})})
         code = main(list(args), context)
         captured = capsys.readouterr()
-        result = Result(code, captured.out + out.getvalue(), captured.err + err.getvalue())
+        result = Result(code, captured.out + out.getvalue(), captured.err + err.getvalue(), err.getvalue())
         record(result.out, result.err)
         return result
 

@@ -220,7 +220,14 @@ def report(problems: list[str]) -> str:
 
 
 def stderr_records(err: str) -> list[Doc]:
-    return [json.loads(line) for line in err.splitlines() if line.strip()]
+    records = []
+    for line in err.splitlines():
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                raise AssertionError(f"a stderr line that is not JSON: {line!r}") from None
+    return records
 
 
 def resolve_all_regions(invoke: Any, truth: Truth, models: Sequence[str]) -> tuple[int, Doc, list[Doc]]:
@@ -238,7 +245,7 @@ def resolve_all_regions(invoke: Any, truth: Truth, models: Sequence[str]) -> tup
     assert set(skipped) == partition - truth.source_regions
     assert {s["awsCode"] for s in skipped.values()} == {OPT_IN_REFUSAL}
     assert all(set(s) == {"region", "reason", "exitCode", "awsCode", "message"} for s in skipped.values())
-    errors = [r for r in stderr_records(got.err) if r.get("level") == "error"]
+    errors = [r for r in stderr_records(got.tool_err) if r.get("level") == "error"]
     return got.code, document, errors
 
 
