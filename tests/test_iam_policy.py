@@ -158,3 +158,12 @@ def test_a_policy_over_iams_size_limit_says_so(invoke) -> None:
     assert result.code == 0, result.err
     assert "IAM takes at most 6,144" in result.err
     assert len(json.dumps(json.loads(result.out), separators=(",", ":"))) > 6144
+
+
+def test_a_named_region_that_is_skipped_means_no_policy(invoke) -> None:
+    named = invoke("iam-policy", SONNET_US, "--regions", "us-east-1,af-south-1", "--emulator")
+    assert named.code == ExitCode.CREDENTIALS_OR_CONFIG
+    assert named.out == "" and "af-south-1 did not answer" in named.err
+    every = invoke("iam-policy", SONNET_GLOBAL, "--all-regions", "--emulator", "-o", "json")
+    assert every.code == 0, every.err  # --all-regions: the opt-in regions an account lacks are skipped
+    assert "af-south-1" not in every.out

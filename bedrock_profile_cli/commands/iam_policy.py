@@ -66,6 +66,12 @@ def command(
             asked = choice.regions(bedrock.default_region)
             found, failures, outcome = lookups_in_regions(run, bedrock, parsed, asked)
             code = outcome.exit_code()
+            named_but_skipped = [p.region for p in outcome.skipped] if choice.names else []
+            if named_but_skipped and not code:
+                # Regions named one by one are part of the policy asked for: without them it is
+                # not that policy (--all-regions skips the opt-in regions an account lacks).
+                run.note(f"no policy printed: {', '.join(named_but_skipped)} did not answer")
+                code = outcome.skipped[0].error.exit_code
         else:
             lookups = bedrock.plan(parsed, run.warn)
             bedrock.fetch(lookups)
