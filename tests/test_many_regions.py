@@ -390,3 +390,24 @@ def test_a_model_details_answer_that_is_not_one_is_exit_11(invoke) -> None:
             "resolve", "x.y", "-r", "us-east-1", "--endpoint-url", server.url, "--max-attempts", "1"
         )
     assert result.code == ExitCode.SERVICE, result.err
+
+
+def test_error_format_json_keeps_every_stderr_line_json_under_github_actions(invoke) -> None:
+    result = invoke(
+        "check",
+        "us.amazon.nova-pro-v1:0",
+        "--regions",
+        "us-east-1,eu-west-1,af-south-1",
+        "--emulator",
+        "--error-format",
+        "json",
+        env={"GITHUB_ACTIONS": "true"},
+    )
+    assert result.code == ExitCode.NOT_FOUND
+    lines = [line for line in result.tool_err.splitlines() if line.strip()]
+    assert lines and all(json.loads(line)["level"] in ("error", "warning", "note") for line in lines)
+    assert "::error" not in result.err
+    text = invoke(
+        "check", "us.amazon.nova-pro-v1:0", "-r", "eu-west-1", "--emulator", env={"GITHUB_ACTIONS": "true"}
+    )
+    assert "::error title=" in text.err  # the annotations stay for the text format

@@ -172,7 +172,8 @@ def _say_results(run: RunContext, results: Sequence[CheckResult]) -> None:
     from bedrock_profile_cli.expectations import github_annotation
 
     tick, cross = ("✓", "✗") if run.stderr_is_utf8() else ("ok", "FAIL")
-    annotate = run.env.get("GITHUB_ACTIONS") == "true"
+    # Workflow commands for GitHub's log; with --error-format json every stderr line is JSON instead.
+    annotate = run.env.get("GITHUB_ACTIONS") == "true" and run.error_format != "json"
     for result in results:
         if result.passed:
             met = ", ".join(f"{e.name} {e.expected}" for e in result.expectations)

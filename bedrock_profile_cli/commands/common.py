@@ -240,3 +240,17 @@ def lookups_in_regions(
 
         improve_not_found_hints(bedrock, [(by_raw[str(f.identifier)], answered[0], f) for f in nowhere])
     return found, failures, outcome
+
+
+@contextmanager
+def progress(run: RunContext, label: str) -> Iterator[Callable[[int], None]]:
+    """A spinner with a count on stderr while answers arrive, only when stderr is a terminal and
+    carries lines for people (not with --debug, nor with --error-format json: every line JSON)."""
+    if not run.stderr_is_terminal() or run.debug or run.error_format == "json":
+        yield lambda count: None
+        return
+    from rich.console import Console
+
+    console = Console(file=run.stderr, highlight=False, markup=False)
+    with console.status(label) as status:
+        yield lambda count: status.update(f"{label}: {count} so far")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from bedrock_profile_cli.commands.common import emulator_if_asked, multi_region_document, region_choice
+from bedrock_profile_cli.commands.common import (
+    emulator_if_asked,
+    multi_region_document,
+    progress,
+    region_choice,
+)
 from bedrock_profile_cli.context import RunContext
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.options import ALL_REGIONS, REGIONS, choice, with_common_options
@@ -75,7 +79,7 @@ def command(
             run, choice_, type_, page_size, has_model if model else None, max_items, specs
         )
     where = run.options.region or "the default region"
-    with emulator_if_asked(run), _progress(run, f"listing inference profiles in {where}") as tick:
+    with emulator_if_asked(run), progress(run, f"listing inference profiles in {where}") as tick:
         bedrock = Bedrock(run.options.aws_settings(), run.secrets, pool_size=16 if specs else 2)
         summaries = bedrock.list_profiles(
             type_,
@@ -124,7 +128,7 @@ def _list_in_regions(
         regions = choice_.regions(bedrock.default_region)
         counts: dict[str, int] = {}
         lock = threading.Lock()
-        with _progress(run, f"listing inference profiles in {len(regions)} regions") as tick:
+        with progress(run, f"listing inference profiles in {len(regions)} regions") as tick:
 
             def one(region: str) -> list[dict[str, object]]:
                 def counted(count: int) -> None:
@@ -153,19 +157,6 @@ def _list_in_regions(
         run.note(f"no inference profile matched in the {len(outcome.answers)} regions that answered")
     emit(run, multi_region_document(regions, results, outcome.skipped_docs()), "regional-summaries")
     return int(outcome.exit_code())
-
-
-@contextmanager
-def _progress(run: RunContext, label: str) -> Iterator[Callable[[int], None]]:
-    """A spinner with a count on stderr while pages arrive, only when stderr is a terminal."""
-    if not run.stderr_is_terminal() or run.debug:
-        yield lambda count: None
-        return
-    from rich.console import Console
-
-    console = Console(file=run.stderr, highlight=False, markup=False)
-    with console.status(label) as status:
-        yield lambda count: status.update(f"{label}: {count} so far")
 
 
 def _tagged(

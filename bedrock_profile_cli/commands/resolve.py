@@ -11,6 +11,7 @@ from bedrock_profile_cli.commands.common import (
     emulator_if_asked,
     multi_region_document,
     parse_all,
+    progress,
     region_choice,
 )
 from bedrock_profile_cli.context import RunContext
@@ -78,7 +79,8 @@ def command(
         unresolved: list[BedrockProfileError] = []
         for asked, idents in groups.items():
             partition = partition_bedrock_regions(partition_of(asked[0]))
-            found = resolve(bedrock, idents, asked, partition_regions=partition)
+            with progress(run, f"resolving in {_regions_text(asked)}"):
+                found = resolve(bedrock, idents, asked, partition_regions=partition)
             for raw, where in found.found_elsewhere.items():
                 shown = ", ".join(where[:5]) + (f" and {len(where) - 5} more" if len(where) > 5 else "")
                 run.note(
