@@ -41,7 +41,8 @@ ENVIRONMENT: dict[str, str] = {
     OUTPUT_ENV: "default for `--output` (`table`, `wide`, `json`, `yaml` or `text`) when the flag is not "
     "given",
     ERROR_FORMAT_ENV: "default for `--error-format` (`text` or `json`)",
-    "GITHUB_ACTIONS": "`true`: `check` also prints failures as `::error` workflow commands (annotations)",
+    "GITHUB_ACTIONS": "`true`: `check` also prints failures as `::error` workflow commands (annotations), "
+    "unless `--error-format json`",
     EMULATOR_ENV: "`1`/`true`/`yes`/`on` acts as `--emulator` (`0`/`false`/`no`/`off` or empty: not): "
     "answer from the built-in emulator, no AWS account",
     EMULATOR_PAGE_SIZE_ENV: "profiles per ListInferenceProfiles page the emulator sends at most, whatever "
