@@ -23,8 +23,37 @@ def _version(ctx: typer.Context, value: bool) -> None:
 
         run = ctx.find_root().obj
         stream = run.stdout if isinstance(run, RunContext) else None
-        typer.echo(f"{PROG} {__version__}", file=stream)
+        typer.echo(version_line(), file=stream)
         raise typer.Exit()
+
+
+def version_line() -> str:
+    """``bedrock-profile X.Y.Z botocore/A.B.C Python/3.x.y Linux/6.1.0``, as ``aws --version`` names
+    its SDK and platform (what a bug report needs); botocore's version is read from its source
+    file, never imported (``--version`` stays fast)."""
+    import platform
+
+    return (
+        f"{PROG} {__version__} botocore/{_botocore_version()} Python/{platform.python_version()} "
+        f"{platform.system()}/{platform.release()}"
+    )
+
+
+def _botocore_version() -> str:
+    import re
+    from importlib.util import find_spec
+
+    spec = find_spec("botocore")
+    origin = spec.origin if spec else None
+    if origin:
+        try:
+            with open(origin, encoding="utf-8") as source:
+                found = re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", source.read(), re.M)
+        except OSError:
+            found = None
+        if found:
+            return found.group(1)
+    return "unknown"
 
 
 def _root(

@@ -12,9 +12,17 @@ FM = "arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0"  # list
 
 
 def test_version_and_help(invoke) -> None:
+    import platform
+
+    import botocore
+
     from bedrock_profile_cli import __version__
 
-    assert invoke("--version").out == f"bedrock-profile {__version__}\n"
+    expected = (
+        f"bedrock-profile {__version__} botocore/{botocore.__version__} Python/{platform.python_version()} "
+        f"{platform.system()}/{platform.release()}\n"
+    )
+    assert invoke("--version").out == expected
     help_text = invoke("--help").out
     for line in exit_code_table_text().splitlines():
         assert line.split()[0] in help_text
