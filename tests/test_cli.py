@@ -207,7 +207,13 @@ def test_emulator_without_moto_says_how_to_install(invoke, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "moto", None)  # import moto -> ImportError
     result = invoke("get", "--emulator", SONNET)
     assert result.code == ExitCode.CREDENTIALS_OR_CONFIG
-    assert "pip install 'bedrock-profile[emulator]'" in result.err
+    for route in (
+        "pip install 'bedrock-profile[emulator]'",  # from an index
+        "pip install -e '.[emulator]'",  # a checkout
+        "pipx inject bedrock-profile",
+        "uv tool install --with",
+    ):
+        assert route in result.err
     assert invoke("emulator").code == ExitCode.CREDENTIALS_OR_CONFIG
 
 

@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from bedrock_profile_cli.iam import Policy
     from bedrock_profile_cli.identifiers import Identifier
 
-EMULATOR_INSTALL_HINT = "pip install 'bedrock-profile[emulator]'"
+# The extra is moto's core; each way of installing adds it its own way.
+EMULATOR_INSTALL_HINT = (
+    "add the 'emulator' extra: pip install 'bedrock-profile[emulator]'; from a checkout, "
+    "pip install -e '.[emulator]'; with pipx, pipx inject bedrock-profile 'moto>=5.1,<6'; with uv, "
+    "uv tool install --with 'moto>=5.1,<6' bedrock-profile"
+)
 
 
 def parse_all(
