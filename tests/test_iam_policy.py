@@ -133,7 +133,7 @@ def test_policy_files_are_checked_before_any_request(emulator, faults, tmp_path)
     bad.write_text('{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow",}\n  ]\n}\n')
     result = run_cli("check", SONNET_US, "--iam-policy", str(bad))
     assert result.code == ExitCode.USAGE
-    assert f"{bad}:4:24: not JSON" in result.err
+    assert f"{bad}:4:" in result.err and ": not JSON" in result.err  # the column differs by Python
     missing = run_cli("check", SONNET_US, "--iam-policy", str(tmp_path / "nope.json"))
     assert missing.code == ExitCode.USAGE and "nope.json: cannot read it: No such file" in missing.err
     twice = run_cli("check", SONNET_US, "--iam-policy", "-", "--iam-policy", "-", stdin=None, input="{}")
