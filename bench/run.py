@@ -99,7 +99,7 @@ def measure(cmd: list[str], env: dict[str, str], repeat: int = 1) -> Sample:
 
 def find_aws(install: bool) -> str:
     """The AWS CLI v1 beside this Python, on PATH, or installed into a throwaway venv."""
-    for candidate in (BIN / "aws", shutil.which("aws")):
+    for candidate in (os.environ.get("BEDROCK_PROFILE_TEST_AWS_CLI"), BIN / "aws", shutil.which("aws")):
         if candidate and Path(candidate).exists():
             return str(candidate)
     target = HERE / ".venv-awscli"

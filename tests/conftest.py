@@ -33,6 +33,28 @@ SECRETS = (FAKE_SECRET_KEY, FAKE_SESSION_TOKEN, FAKE_URL_PASSWORD)
 BIN_DIR = Path(sys.executable).parent
 CLI = str(BIN_DIR / "bedrock-profile")
 SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"  # in the live catalog (us-east-1)
+# The AWS CLI the parity tests and README's examples compare with: never a dependency of ours (it
+# would shadow the developer's own `aws`), but one of its own venv: this variable, else CI's
+# private venv, else the one on PATH.
+AWS_CLI_ENV = "BEDROCK_PROFILE_TEST_AWS_CLI"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def aws_cli() -> str:
+    """The AWS CLI to compare with; under CI=true its absence fails the test, else skips it."""
+    import shutil
+
+    for candidate in (os.environ.get(AWS_CLI_ENV), str(ROOT / ".ci" / ".venv-awscli" / "bin" / "aws")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    found = shutil.which("aws")
+    if found:
+        return found
+    message = f"no AWS CLI: set {AWS_CLI_ENV}, or python -m venv .ci/.venv-awscli && .ci/.venv-awscli/bin/pip install awscli"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
 
 _SEEN_OUTPUT: list[str] = []
 

@@ -3,14 +3,11 @@
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import SONNET, run_cli
+from tests.conftest import SONNET, aws_cli, run_cli
 
-AWS = str(Path(sys.executable).parent / "aws")
 FM = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0"
 
 
@@ -26,7 +23,7 @@ def test_json_parses_equal_to_the_aws_cli(emulator, bedrock, isolated_env, kind)
     config.write_text("[default]\ncli_timestamp_format = iso8601\n")
     proc = subprocess.run(
         [
-            AWS,
+            aws_cli(),
             "bedrock",
             "get-inference-profile",
             "--inference-profile-identifier",

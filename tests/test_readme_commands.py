@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, run_cli, run_shell, wait_for
+from tests.conftest import BIN_DIR, aws_cli, run_cli, run_shell, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -101,7 +101,10 @@ def test_readme_command_line_exits_as_documented(world, spawn, line) -> None:
     for marker, reason in NOT_HERE.items():
         if marker in line:
             pytest.skip(reason)  # the one kind of line this machine cannot run; see NOT_HERE
-    env = {**world, "PATH": f"{BIN_DIR}:/usr/bin:/bin"}
+    path = f"{BIN_DIR}:/usr/bin:/bin"
+    if re.search(r"(^|[|&;]\s*)aws ", line):  # an example that runs the AWS CLI as well
+        path += f":{Path(aws_cli()).parent}"
+    env = {**world, "PATH": path}
     if line.rstrip().split("#")[0].rstrip().endswith("&"):  # `bedrock-profile emulator ... &`
         command = re.sub(r"--port \d+", "--port 0", line.split("#")[0].rstrip().rstrip("&"))
         server = spawn(cmd=["bash", "-c", f"exec {command}"], env=env)
