@@ -41,7 +41,6 @@ class Need:
     action: str
     resource: str
     context: tuple[tuple[str, str], ...]
-    kind: str  # "profile", "model" or "global model"
 
     @property
     def context_map(self) -> dict[str, str]:
@@ -73,14 +72,14 @@ def needs(routing: Routing) -> list[Need]:
     """Every (action, resource, request context) that invoking the profile needs allowed."""
     found = []
     for action in ACTIONS:
-        found.append(Need(action, routing.arn, ((REQUESTED_REGION, routing.source_region),), "profile"))
+        found.append(Need(action, routing.arn, ((REQUESTED_REGION, routing.source_region),)))
         for arn in routing.regional_models:
             region = parse_model_arn(arn)[0] or ""
             context = ((REQUESTED_REGION, region), (PROFILE_ARN_KEY, routing.arn))
-            found.append(Need(action, arn, context, "model"))
+            found.append(Need(action, arn, context))
         for arn in routing.global_models:
             context = ((REQUESTED_REGION, UNSPECIFIED_REGION), (PROFILE_ARN_KEY, routing.arn))
-            found.append(Need(action, arn, context, "global model"))
+            found.append(Need(action, arn, context))
     return found
 
 

@@ -11,7 +11,7 @@ region answers at all, the run ends with the first region's failure.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -129,6 +129,25 @@ def across(
             outcome.problems.append(RegionProblem(region, error))
         else:
             outcome.answers[region] = answer  # type: ignore[assignment]
+    return outcome
+
+
+def outcome_of(
+    regions: Sequence[str],
+    errors: Mapping[str, Sequence[BedrockProfileError | None]],
+    gave_no_answer: Callable[[BedrockProfileError], bool],
+) -> RegionalResult[bool]:
+    """Which regions answered, from the result of each call made there (``errors``: None for a
+    call that succeeded): a region where every call ended in an error ``gave_no_answer`` accepts
+    is a problem (the first refusal among them, else the first error), any other answered."""
+    outcome: RegionalResult[bool] = RegionalResult(regions=list(regions))
+    for region in regions:
+        here = list(errors.get(region, ()))
+        failed = [e for e in here if e is not None and gave_no_answer(e)]
+        if here and len(failed) == len(here):
+            outcome.problems.append(RegionProblem(region, next((e for e in failed if refused(e)), failed[0])))
+        else:
+            outcome.answers[region] = True
     return outcome
 
 

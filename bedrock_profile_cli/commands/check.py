@@ -142,17 +142,13 @@ def command(
 
 def _finish_in_regions(run: RunContext, asked: list[str], results: list[CheckResult]) -> int:
     """Skip the regions where every lookup was refused; the rest are asserted region by region."""
-    from bedrock_profile_cli.aws.regional import RegionalResult, RegionProblem, refused, say_problems
+    from bedrock_profile_cli.aws.regional import outcome_of, refused, say_problems
     from bedrock_profile_cli.output import emit
 
-    outcome: RegionalResult[bool] = RegionalResult(regions=asked)
-    for region in asked:
-        here = [r for r in results if r.region == region]
-        if here and all(r.error is not None and refused(r.error) for r in here):
-            assert here[0].error is not None
-            outcome.problems.append(RegionProblem(region, here[0].error))  # every lookup refused
-        else:
-            outcome.answers[region] = True
+    # Only a region that refused every lookup is skipped: any other failure fails its assertion.
+    outcome = outcome_of(
+        asked, {region: [r.error for r in results if r.region == region] for region in asked}, refused
+    )
     say_problems(run.warn, run.error, outcome)
     kept = [r for r in results if r.region in outcome.answers]
     for result in kept:

@@ -195,21 +195,17 @@ def lookups_in_regions(
     found in no region that answered is exit 4), and the regions' outcome (skipped regions said on
     stderr here: those where every lookup was refused)."""
     from bedrock_profile_cli.aws.operations import ProfileLookup
-    from bedrock_profile_cli.aws.regional import RegionalResult, RegionProblem, refused, say_problems
+    from bedrock_profile_cli.aws.regional import outcome_of, say_problems
 
     lookups = [ProfileLookup(identifier=ident, region=region) for ident in parsed for region in regions]
     bedrock.fetch(lookups)
-    outcome: RegionalResult[bool] = RegionalResult(regions=list(regions))
-    for region in regions:
-        here = [lk.error for lk in lookups if lk.region == region]
-        # A region answered if some lookup there found a profile or was told it is not there; one
-        # where every lookup was refused is skipped, one where every lookup failed otherwise failed.
-        if all(error is not None and error.exit_code != ExitCode.NOT_FOUND for error in here):
-            first = next((e for e in here if e is not None and refused(e)), here[0])
-            assert first is not None
-            outcome.problems.append(RegionProblem(region, first))
-        else:
-            outcome.answers[region] = True
+    # A region answered if some lookup there found a profile or was told it is not there; one
+    # where every lookup was refused is skipped, one where every lookup failed otherwise failed.
+    outcome = outcome_of(
+        regions,
+        {region: [lk.error for lk in lookups if lk.region == region] for region in regions},
+        lambda error: error.exit_code != ExitCode.NOT_FOUND,
+    )
     say_problems(run.warn, run.error, outcome)
     found: list[ProfileLookup] = []
     failures: list[BedrockProfileError] = []
