@@ -6,7 +6,7 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from bedrock_profile_cli.emulator.service import inject_fault
 from bedrock_profile_cli.errors import ExitCode
 from tests.conftest import CLI, SONNET, record, run_cli, run_shell, wait_for
-from tests.fakeserver import Reply, ScriptedServer
+from tests.fakeserver import QuietHTTPServer, Reply, ScriptedServer
 
 PROFILE_JSON = {
     "inferenceProfileName": "n",
@@ -142,7 +142,7 @@ def test_connection_dropped_mid_response_is_exit_10() -> None:
         def log_message(self, *a) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Half)
+    httpd = QuietHTTPServer(("127.0.0.1", 0), Half)
     threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         result = run_cli("get", SONNET, "--endpoint-url", f"http://127.0.0.1:{httpd.server_address[1]}")
@@ -175,7 +175,7 @@ def test_a_huge_response_is_refused_without_a_memory_spike() -> None:
         def log_message(self, *a) -> None:
             pass
 
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Huge)
+    httpd = QuietHTTPServer(("127.0.0.1", 0), Huge)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:

@@ -5,12 +5,13 @@ no_secret_leaks fixture checks every output of every run here for the fake secre
 import json
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from bedrock_profile_cli.errors import ExitCode
 from tests.conftest import FAKE_SECRET_KEY, FAKE_SESSION_TOKEN, FAKE_URL_PASSWORD, SONNET, run_cli
+from tests.fakeserver import QuietHTTPServer
 
 
 class EchoHeaders(BaseHTTPRequestHandler):
@@ -32,7 +33,7 @@ class EchoHeaders(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def echo_url():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), EchoHeaders)
+    httpd = QuietHTTPServer(("127.0.0.1", 0), EchoHeaders)
     httpd.daemon_threads = True
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
