@@ -144,6 +144,24 @@ class BestEffortStderr(_Delegating):
             pass
 
 
+class WorkflowLogStderr(_Delegating):
+    """stderr in a GitHub Actions log, which the runner scans for commands: ``::name::`` at the
+    start of a line, and the legacy ``##[name]`` anywhere in one.  Our lines never start with
+    ``::`` except the annotations we mean, but text from the service (a status, an ARN, a response
+    body under --debug) could hold ``##[error]``: it is written ``#\\u0023[`` (valid in a JSON
+    line too), so no service text becomes an annotation or stops the log's commands."""
+
+    def write(self, text: str) -> int:
+        if self._inner is None:
+            return len(text)
+        self._inner.write(text.replace("##[", "#\\u0023["))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._inner is not None:
+            self._inner.flush()
+
+
 def _cannot_write(exc: BaseException) -> BedrockProfileError:
     reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
     from bedrock_profile_cli.errors import ExitCode
@@ -161,6 +179,10 @@ class RunContext:
     # Secret values seen while resolving credentials, redacted from every debug line and traceback.
     secrets: set[str] = field(default_factory=set)
     stdin: TextIO | None = None  # None: no standard input to read (`check --iam-policy -`)
+
+    def __post_init__(self) -> None:
+        if self.env.get("GITHUB_ACTIONS") == "true" and not isinstance(self.stderr, WorkflowLogStderr):
+            self.stderr = cast(TextIO, WorkflowLogStderr(self.stderr))
 
     @classmethod
     def from_process(cls, argv: Sequence[str] | None = None) -> RunContext:

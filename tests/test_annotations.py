@@ -3,6 +3,7 @@ escaped as a workflow command, so nothing reaches the Actions log viewer as a te
 a second workflow command."""
 
 import json
+import re
 import unicodedata
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from bedrock_profile_cli.errors import BedrockProfileError, ExitCode
 from bedrock_profile_cli.expectations import Expectations, evaluate, from_lookup, github_annotation
 from bedrock_profile_cli.textsafe import UNSAFE_CATEGORIES
-from tests.conftest import SONNET
+from tests.conftest import SONNET, run_cli
 from tests.fakeserver import Reply, ScriptedServer
 
 PREFIX = "::error title=bedrock-profile check::"
@@ -86,3 +87,30 @@ def test_annotations_from_the_check_command_carry_no_escape(invoke) -> None:
     _assert_safe_one_line(annotations[0])
     assert "\\x1b]52;c;ZXZpbA==\\x07\\x1b[2J\\u202e\\x7f" in annotations[0]
     assert not any(ch in result.err for ch in "\x1b\x07\x7f\u202e")
+
+
+@pytest.mark.parametrize("error_format", ["text", "json"])
+def test_service_text_never_becomes_a_legacy_workflow_command(faults, error_format: str) -> None:
+    """The runner also reads the legacy `##[error]` form anywhere in a stderr line, so service text
+    holding it would add an annotation (or `##[stop-commands]` would silence ours): under GitHub
+    Actions every stderr line, --debug's included, has it escaped."""
+    from bedrock_profile_cli.emulator.service import Fault
+
+    hostile = "##[error]fake annotation ##[stop-commands]tok"
+    faults.inject(
+        Fault("GetInferenceProfile", status=400, code="ValidationException", message=hostile, times=None)
+    )
+    result = run_cli(
+        "check", SONNET, "--debug", "--error-format", error_format, env={"GITHUB_ACTIONS": "true"}
+    )
+    assert result.code == 6, result.err  # ValidationException
+    assert "##[" not in result.err
+    assert "#\\u0023[error]fake annotation" in result.err
+    if error_format == "json":
+        lines = [line for line in result.err.splitlines() if line.startswith("{")]
+        assert any("#\u0023[error]fake" in json.loads(line).get("message", "") for line in lines)
+    else:
+        assert re.search(r"^::error title=[^:]*::.*#\\u0023\[error\]fake", result.err, re.M)
+    # Outside Actions the message is shown as the service sent it (it is not a command there).
+    plain = run_cli("check", SONNET, "--error-format", error_format)
+    assert "##[error]fake annotation" in plain.err

@@ -1,0 +1,422 @@
+"""The GitHub Action (action.yml): its inputs are `check`'s options, its scripts never read an input
+as shell code, and its `run:` steps, run in bash as the runner would (inputs through the step's
+`env:`, outputs through GITHUB_OUTPUT), install the tool and check profiles on the served emulator.
+
+The install step runs for real: a fresh venv and a pip build of this checkout. Only its dependencies
+come from the test's own environment (PYTHONPATH, no index), since tests reach nothing but loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import site
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import SONNET, record, run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTION_FILE = ROOT / "action.yml"
+pytestmark = pytest.mark.skipif(not ACTION_FILE.exists(), reason="action.yml is not beside these tests")
+ACTION: dict[str, Any] = yaml.safe_load(ACTION_FILE.read_text()) if ACTION_FILE.exists() else {}
+STEPS: list[dict[str, Any]] = ACTION.get("runs", {}).get("steps", [])
+README = (ROOT / "README.md").read_text() if (ROOT / "README.md").exists() else ""
+
+# check's options that are not inputs, each with the reason; every other option is one.
+NOT_INPUTS = {
+    "--all-regions": "the input regions: all",
+    "--profile": "credentials come from the job (aws-actions/configure-aws-credentials); AWS_PROFILE in env works",
+    "--endpoint-url": "AWS_ENDPOINT_URL_BEDROCK in the job's env",
+    "--output": "always JSON: the result output",
+    "--query": "shape the result output with fromJSON() or jq",
+    "--color": "the log is not a terminal",
+    "--error-format": "always text: annotations are text workflow commands",
+    "--max-attempts": "AWS_MAX_ATTEMPTS in the job's env",
+    "--retry-mode": "AWS_RETRY_MODE in the job's env",
+    "--connect-timeout": "the defaults; a job wants wait/timeout instead",
+    "--read-timeout": "the defaults; a job wants wait/timeout instead",
+    "--attempt-timeout": "the defaults; a job wants wait/timeout instead",
+    "--debug": "on when the runner's debug logging is (RUNNER_DEBUG=1)",
+    "--emulator": "BEDROCK_PROFILE_EMULATOR=1 in the job's env",
+}
+# Inputs that are not options of check.
+NOT_OPTIONS = {"identifiers": "the arguments", "version": "which bedrock-profile to install"}
+EXPRESSION = re.compile(r"^\$\{\{ (inputs\.[a-z-]+|steps\.[a-z]+\.outputs\.[a-z-]+) \}\}$")
+
+
+def check_options() -> dict[str, Any]:
+    import typer
+
+    from bedrock_profile_cli import app
+
+    command = typer.main.get_command(app.build()).commands["check"]  # type: ignore[attr-defined]
+    return {
+        decl: param
+        for param in command.params
+        for decl in param.opts
+        if decl.startswith("--") and param.param_type_name == "option"
+    }
+
+
+def test_the_action_is_a_composite_of_bash_steps() -> None:
+    assert ACTION["runs"]["using"] == "composite"
+    assert [step["shell"] for step in STEPS] == ["bash"] * len(STEPS)
+
+
+def test_every_input_is_an_option_of_check_and_every_option_an_input_or_excused() -> None:
+    options = check_options()
+    inputs = set(ACTION["inputs"])
+    for name in inputs - set(NOT_OPTIONS):
+        assert f"--{name}" in options, f"input {name} is no option of check"
+    for option in options:
+        assert option.removeprefix("--") in inputs or option in NOT_INPUTS, f"{option}: no input, no reason"
+    for option in NOT_INPUTS:
+        assert option in options, f"{option} is excused but is no option of check"
+
+
+def test_input_defaults_are_checks_defaults() -> None:
+    options = check_options()
+    for name, spec in ACTION["inputs"].items():
+        if name in NOT_OPTIONS or "default" not in spec or spec["default"] == "":
+            continue
+        default, given = options[f"--{name}"].default, str(spec["default"])
+        if isinstance(default, bool):
+            assert given == str(default).lower(), name
+        elif isinstance(default, (int, float)):
+            assert float(given) == default, name
+        else:
+            assert given == default, name
+
+
+def test_inputs_reach_scripts_only_through_env() -> None:
+    """`${{ }}` inside `run:` would paste an input into the script as code: a model ID like
+    `$(curl evil)` would run.  Every expression sits in `env:`, one whole value each."""
+    used: set[str] = set()
+    for step in STEPS:
+        assert "${{" not in step["run"], step["name"]
+        for name, value in step.get("env", {}).items():
+            assert EXPRESSION.match(value), f"{name}: {value}"
+            used.add(value)
+    for name in ACTION["inputs"]:
+        assert f"${{{{ inputs.{name} }}}}" in used, f"input {name} is never used"
+
+
+def test_outputs_are_what_the_check_step_writes() -> None:
+    check = next(step for step in STEPS if step["id"] == "check")
+    for name, spec in ACTION["outputs"].items():
+        assert spec["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
+        assert re.search(rf'echo "{re.escape(name)}(=|<<)', check["run"]), name
+
+
+def test_readme_documents_every_input_and_output() -> None:
+    section = README.split("### GitHub Action", 1)[1].split("\n### ", 1)[0]
+    for name in [*ACTION["inputs"], *ACTION["outputs"]]:
+        assert f"`{name}`" in section, name
+
+
+# --- running the steps -----------------------------------------------------------------------------
+
+
+def parse_github_output(text: str) -> dict[str, str]:
+    """GITHUB_OUTPUT as the runner reads it: `name=value` lines and `name<<DELIMITER` blocks."""
+    outputs: dict[str, str] = {}
+    lines = text.split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delimiter = line.split("<<", 1)
+            end = lines.index(delimiter, i)
+            outputs[name] = "\n".join(lines[i:end])
+            i = end + 1
+        else:
+            name, value = line.split("=", 1)
+            outputs[name] = value
+    return outputs
+
+
+@dataclass
+class StepRun:
+    code: int
+    out: str
+    err: str
+    outputs: dict[str, str]
+
+
+def offline_pip(tmp: Path) -> dict[str, str]:
+    """pip that reaches no index: dependencies come from this test environment's site-packages."""
+    return {
+        "PYTHONPATH": os.pathsep.join(site.getsitepackages()),
+        "PIP_NO_INDEX": "1",
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_NO_BUILD_ISOLATION": "0",  # pip's inverted spelling: off
+        # This environment's editable install would otherwise satisfy `bedrock-profile==X` as is.
+        "PIP_IGNORE_INSTALLED": "1",
+        "PIP_NO_DEPS": "1",
+        "PIP_CACHE_DIR": str(tmp / "pip-cache"),
+    }
+
+
+def run_step(
+    step_id: str, inputs: dict[str, str], steps: dict[str, dict[str, str]], env: dict[str, str], tmp: Path
+) -> StepRun:
+    """One `run:` step in bash, as the runner runs it: its `env:` evaluated (defaults applied to
+    inputs), GITHUB_OUTPUT a fresh file read back afterwards."""
+    step = next(s for s in STEPS if s["id"] == step_id)
+    given = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
+    unknown = set(inputs) - set(given)
+    assert not unknown, f"not inputs of the action: {unknown}"
+    given.update(inputs)
+
+    def evaluate(value: str) -> str:
+        match = EXPRESSION.match(value)
+        assert match, value
+        path = match.group(1).split(".")
+        return given[path[1]] if path[0] == "inputs" else steps[path[1]][path[3]]
+
+    output_file = tmp / f"github-output-{step_id}-{len(list(tmp.iterdir()))}"
+    output_file.write_text("")
+    runner_temp = tmp / "runner-temp"
+    runner_temp.mkdir(exist_ok=True)
+    full_env = {
+        **os.environ,
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_ACTION_PATH": str(ROOT),
+        "GITHUB_OUTPUT": str(output_file),
+        "RUNNER_TEMP": str(runner_temp),
+        **{name: evaluate(value) for name, value in step.get("env", {}).items()},
+        **env,
+    }
+    proc = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]],
+        env=full_env,
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    record(proc.stdout, proc.stderr)
+    return StepRun(proc.returncode, proc.stdout, proc.stderr, parse_github_output(output_file.read_text()))
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The install step, run once for the module: the action's own checkout into a fresh venv."""
+    tmp = tmp_path_factory.mktemp("action-install")
+    result = run_step("install", {}, {}, offline_pip(tmp), tmp)
+    assert result.code == 0, result.err
+    assert result.out.startswith("bedrock-profile "), result.out
+    command = result.outputs["command"]
+    assert Path(command).is_file()
+    assert str(tmp / "runner-temp") in command  # its own venv, not the job's Python
+    return result.outputs
+
+
+@pytest.fixture
+def action(installed: dict[str, str], emulator: Any, tmp_path: Path) -> Callable[..., StepRun]:
+    """The check step with these inputs, on the served emulator (AWS_ENDPOINT_URL_BEDROCK)."""
+
+    def run(env: dict[str, str] | None = None, **inputs: str) -> StepRun:
+        extra = {"PYTHONPATH": os.pathsep.join(site.getsitepackages()), **(env or {})}
+        return run_step(
+            "check",
+            {k.replace("_", "-"): v for k, v in inputs.items()},
+            {"install": installed},
+            extra,
+            tmp_path,
+        )
+
+    return run
+
+
+def test_a_profile_that_meets_every_expectation_passes(action) -> None:
+    result = action(
+        identifiers=SONNET, model="anthropic.claude-sonnet-4-5-20250929-v1:0", in_region="us-west-2"
+    )
+    assert result.code == 0, result.err
+    assert result.outputs["passed"] == "true"
+    assert result.outputs["exit-code"] == "0"
+    document = json.loads(result.outputs["result"])
+    assert document["identifier"] == SONNET
+    assert document["passed"] is True
+    assert "::error" not in result.err
+
+
+def test_the_result_output_is_what_check_prints(action) -> None:
+    result = action(identifiers=SONNET, in_region="us-east-2")
+    direct = run_cli("check", SONNET, "--in-region", "us-east-2", "-o", "json")
+    assert json.loads(result.outputs["result"]) == json.loads(direct.out)
+
+
+def test_an_unmet_expectation_fails_the_step_with_an_annotation(action) -> None:
+    result = action(identifiers=SONNET, in_region="eu-west-1")
+    assert result.code == 3
+    assert result.outputs["passed"] == "false"
+    assert result.outputs["exit-code"] == "3"
+    assert json.loads(result.outputs["result"])["passed"] is False
+    assert re.search(r"^::error title=[^:]*::.*eu-west-1", result.err, re.M), result.err
+
+
+def test_a_missing_profile_keeps_its_exit_code(action) -> None:
+    result = action(identifiers="us.example.no-such-model-v1:0")
+    assert result.code == 4
+    assert result.outputs["exit-code"] == "4"
+    assert "::error" in result.err
+
+
+def test_identifiers_split_on_spaces_commas_and_lines_in_order(action) -> None:
+    other = "us.amazon.nova-pro-v1:0"
+    result = action(identifiers=f"\n  {other},{SONNET}\n\n")
+    assert result.code == 0, result.err
+    assert [r["identifier"] for r in json.loads(result.outputs["result"])] == [other, SONNET]
+
+
+def test_regions_ask_each_source_region(action) -> None:
+    result = action(identifiers=SONNET, regions="us-east-1, us-west-2")
+    assert result.code == 0, result.err
+    document = json.loads(result.outputs["result"])
+    assert document["regions"] == ["us-east-1", "us-west-2"]
+    assert [r["region"] for r in document["results"]] == ["us-east-1", "us-west-2"]
+
+
+def test_regions_all_is_every_region(action) -> None:
+    from bedrock_profile_cli.regions import partition_bedrock_regions
+
+    result = action(identifiers=SONNET, regions="all")
+    document = json.loads(result.outputs["result"])
+    assert document["regions"] == partition_bedrock_regions("aws")
+
+
+def test_wait_times_out_as_check_does(action) -> None:
+    result = action(identifiers="us.example.no-such-model-v1:0", wait="true", timeout="0.5", interval="0.1")
+    assert result.code == 3
+    assert json.loads(result.outputs["result"])["timedOut"] is True
+
+
+def test_tags_and_policy_files_are_one_per_line(action, bedrock, tmp_path: Path) -> None:
+    arn = bedrock.create_inference_profile(
+        inferenceProfileName="action-tags",
+        modelSource={
+            "copyFrom": bedrock.get_inference_profile(inferenceProfileIdentifier=SONNET)[
+                "inferenceProfileArn"
+            ]
+        },
+        tags=[{"key": "team", "value": "ml ops"}, {"key": "cost-centre", "value": "a,b"}],
+    )["inferenceProfileArn"]
+    policy = tmp_path / "my policy.json"
+    policy.write_text(run_cli("iam-policy", arn).out)
+    result = action(identifiers=arn, tag="team=ml ops\n  cost-centre=a,b  \n", iam_policy=f"{policy}\n")
+    assert result.code == 0, result.err
+    expectations = {e["name"] for e in json.loads(result.outputs["result"])["expectations"]}
+    assert {"tag", "iam-policy"} <= {name.split(" ")[0] for name in expectations}, expectations
+    assert action(identifiers=arn, tag="team=ml").code == 3
+
+
+def test_inputs_are_data_never_shell_code(action, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    for hostile in (f"$(touch {marker})", f"`touch {marker}`", "*", "--output=table", f"a;touch {marker}"):
+        result = action(identifiers=hostile, model=hostile, tag=hostile)
+        assert result.code == 6, (hostile, result.err)  # a malformed identifier, said as such
+        assert not marker.exists()
+        assert result.outputs["exit-code"] == "6"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "says"),
+    [
+        ({"identifiers": SONNET, "wait": "yes"}, "input wait"),
+        ({"identifiers": " \n, "}, "input identifiers"),
+    ],
+)
+def test_bad_inputs_are_exit_2_with_an_annotation(action, inputs: dict[str, str], says: str) -> None:
+    result = action(**inputs)
+    assert result.code == 2
+    assert re.search(rf"^::error title=bedrock-profile action::{says}", result.out, re.M), result.out
+
+
+def test_checks_own_usage_errors_are_exit_2(action) -> None:
+    result = action(identifiers=SONNET, timeout="soon")
+    assert result.code == 2
+    assert result.outputs["exit-code"] == "2"
+
+
+def test_runner_debug_logging_turns_on_debug(action) -> None:
+    result = action(identifiers=SONNET, env={"RUNNER_DEBUG": "1"})
+    assert result.code == 0, result.err
+    assert "GetInferenceProfile" in result.err
+
+
+def test_version_installs_that_version_from_the_index(tmp_path: Path) -> None:
+    from bedrock_profile_cli import __version__
+
+    wheels = tmp_path / "index"
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        env={**os.environ, **offline_pip(tmp_path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    result = run_step(
+        "install",
+        {"version": __version__},
+        {},
+        {**offline_pip(tmp_path), "PIP_FIND_LINKS": str(wheels)},
+        tmp_path,
+    )
+    assert result.code == 0, result.err
+    assert result.out.startswith(f"bedrock-profile {__version__} "), result.out
+
+
+@pytest.mark.parametrize("version", ["1.0; touch x", "--index-url=http://evil", "latest"])
+def test_a_version_that_is_not_one_is_refused(tmp_path: Path, version: str) -> None:
+    result = run_step("install", {"version": version}, {}, offline_pip(tmp_path), tmp_path)
+    assert result.code == 2
+    assert "::error title=bedrock-profile action::input version" in result.out
+    assert not (tmp_path / "x").exists()
+
+
+def test_readme_workflow_snippet_runs(action) -> None:
+    """README's `uses:` snippet: its inputs exist, and with them the action passes."""
+    section = README.split("### GitHub Action", 1)[1].split("\n### ", 1)[0]
+    snippet = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert snippet
+    steps = yaml.safe_load(snippet.group(1))
+    uses = [
+        step
+        for step in (steps if isinstance(steps, list) else steps["steps"])
+        if "uses" in step and "bedrock-profile@" in step["uses"]
+    ]
+    assert uses
+    for step in uses:
+        inputs = {
+            name: str(value).lower() if isinstance(value, bool) else str(value)
+            for name, value in step["with"].items()
+        }
+        assert set(inputs) <= set(ACTION["inputs"])
+        result = action(**{name.replace("-", "_"): value for name, value in inputs.items()})
+        assert result.code == 0, (inputs, result.err)
