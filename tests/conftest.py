@@ -211,8 +211,12 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, 
 
 
 def run_shell(command: str, env: dict[str, str] | None = None, timeout: float = 60, **kw: Any) -> Result:
-    """Run ``command`` in bash with pipefail (the console script on PATH as installed)."""
-    return run_process(["bash", "-o", "pipefail", "-c", command], env, timeout, **kw)
+    """Run ``command`` in bash with pipefail, this Python's console script first on PATH (the venv
+    need not be activated: CI runs the suite of a second Python without activating its venv)."""
+    path = f"{BIN_DIR}{os.pathsep}{(env or {}).get('PATH', os.environ.get('PATH', ''))}"
+    return run_process(
+        ["bash", "-o", "pipefail", "-c", command], {**(env or {}), "PATH": path}, timeout, **kw
+    )
 
 
 class Spawned:

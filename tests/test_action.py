@@ -195,6 +195,8 @@ def run_step(
         "GITHUB_ACTION_PATH": str(ROOT),
         "GITHUB_OUTPUT": str(output_file),
         "RUNNER_TEMP": str(runner_temp),
+        # `python3` is this test's interpreter (the one whose site-packages offline_pip lends).
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         **{name: evaluate(value) for name, value in step.get("env", {}).items()},
         **env,
     }

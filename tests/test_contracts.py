@@ -115,3 +115,27 @@ def test_the_entry_points_early_exit_codes_are_the_tables() -> None:
 
     assert cli.INTERRUPTED == ExitCode.INTERRUPTED
     assert cli._prog() == PROG
+
+
+def test_the_repository_address_is_one_address() -> None:
+    """pyproject's URLs are the single source of the repository's address; README's git install,
+    workflow and Action lines name the same repository."""
+    import re
+
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+
+    urls = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["urls"]
+    home = urls["Homepage"]
+    match = re.fullmatch(r"https://github\.com/([\w.-]+)/bedrock-profile", home)
+    assert match, home
+    assert urls["Issues"] == f"{home}/issues"
+    assert urls["Changelog"] == f"{home}/blob/main/CHANGELOG.md"
+    assert (ROOT / "CHANGELOG.md").exists()
+    owner = match.group(1)
+    named = re.findall(r"github\.com/([\w.-]+)/bedrock-profile", README)
+    named += re.findall(r"uses: ([\w.-]+)/bedrock-profile@", README)
+    assert len(named) >= 3
+    assert set(named) == {owner}
