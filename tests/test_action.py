@@ -50,6 +50,10 @@ NOT_INPUTS = {
 # Inputs that are not options of check.
 NOT_OPTIONS = {"identifiers": "the arguments", "version": "which bedrock-profile to install"}
 EXPRESSION = re.compile(r"^\$\{\{ (inputs\.[a-z-]+|steps\.[a-z]+\.outputs\.[a-z-]+) \}\}$")
+# An output's value: step outputs, or-ed, maybe ending in a literal ('false' when nothing ran).
+OUTPUT_EXPRESSION = re.compile(
+    r"^\$\{\{ steps\.[a-z]+\.outputs\.[a-z-]+( \|\| (steps\.[a-z]+\.outputs\.[a-z-]+|'[a-z]+'))* \}\}$"
+)
 
 
 def check_options() -> dict[str, Any]:
@@ -109,11 +113,27 @@ def test_inputs_reach_scripts_only_through_env() -> None:
         assert f"${{{{ inputs.{name} }}}}" in used, f"input {name} is never used"
 
 
-def test_outputs_are_what_the_check_step_writes() -> None:
-    check = next(step for step in STEPS if step["id"] == "check")
+def test_outputs_are_expressions_on_the_steps_outputs() -> None:
     for name, spec in ACTION["outputs"].items():
-        assert spec["value"] == f"${{{{ steps.check.outputs.{name} }}}}"
-        assert re.search(rf'echo "{re.escape(name)}(=|<<)', check["run"]), name
+        assert OUTPUT_EXPRESSION.match(spec["value"]), name
+        assert f"steps.check.outputs.{name}" in spec["value"], name
+
+
+def action_outputs(steps: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The action's outputs as the runner evaluates them: `a || b` is the first non-empty one."""
+    outputs = {}
+    for name, spec in ACTION["outputs"].items():
+        value = ""
+        for term in spec["value"].removeprefix("${{ ").removesuffix(" }}").split(" || "):
+            if term.startswith("'"):
+                value = term.strip("'")
+            else:
+                _, step, _, output = term.split(".")
+                value = steps.get(step, {}).get(output, "")
+            if value:
+                break
+        outputs[name] = value
+    return outputs
 
 
 def test_readme_documents_every_input_and_output() -> None:
@@ -210,7 +230,9 @@ def run_step(
         check=False,
     )
     record(proc.stdout, proc.stderr)
-    return StepRun(proc.returncode, proc.stdout, proc.stderr, parse_github_output(output_file.read_text()))
+    return StepRun(
+        proc.returncode, proc.stdout, proc.stderr, parse_github_output(output_file.read_bytes().decode())
+    )
 
 
 @pytest.fixture(scope="module")
@@ -231,14 +253,17 @@ def action(installed: dict[str, str], emulator: Any, tmp_path: Path) -> Callable
     """The check step with these inputs, on the served emulator (AWS_ENDPOINT_URL_BEDROCK)."""
 
     def run(env: dict[str, str] | None = None, **inputs: str) -> StepRun:
+        """The step's outcome, with the action's outputs (not the step's) in ``outputs``."""
         extra = {"PYTHONPATH": os.pathsep.join(site.getsitepackages()), **(env or {})}
-        return run_step(
+        result = run_step(
             "check",
             {k.replace("_", "-"): v for k, v in inputs.items()},
             {"install": installed},
             extra,
             tmp_path,
         )
+        result.outputs = action_outputs({"install": installed, "check": result.outputs})
+        return result
 
     return run
 
@@ -296,7 +321,7 @@ def test_regions_ask_each_source_region(action) -> None:
 def test_regions_all_is_every_region(action) -> None:
     from bedrock_profile_cli.regions import partition_bedrock_regions
 
-    result = action(identifiers=SONNET, regions="all")
+    result = action(identifiers=SONNET, regions="All")  # any case, as wait's true
     document = json.loads(result.outputs["result"])
     assert document["regions"] == partition_bedrock_regions("aws")
 
@@ -331,6 +356,7 @@ def test_inputs_are_data_never_shell_code(action, tmp_path: Path) -> None:
     for hostile in (f"$(touch {marker})", f"`touch {marker}`", "*", "--output=table", f"a;touch {marker}"):
         result = action(identifiers=hostile, model=hostile, tag=hostile)
         assert result.code == 6, (hostile, result.err)  # a malformed identifier, said as such
+        assert "::error title=bedrock-profile action::bedrock-profile check exited 6" in result.out
         assert not marker.exists()
         assert result.outputs["exit-code"] == "6"
 
@@ -346,12 +372,65 @@ def test_bad_inputs_are_exit_2_with_an_annotation(action, inputs: dict[str, str]
     result = action(**inputs)
     assert result.code == 2
     assert re.search(rf"^::error title=bedrock-profile action::{says}", result.out, re.M), result.out
+    assert result.outputs["exit-code"] == "2"
+    assert result.outputs["passed"] == "false"
 
 
-def test_checks_own_usage_errors_are_exit_2(action) -> None:
+def test_checks_own_usage_errors_are_exit_2_and_an_annotation(action) -> None:
     result = action(identifiers=SONNET, timeout="soon")
     assert result.code == 2
     assert result.outputs["exit-code"] == "2"
+    assert result.outputs["passed"] == "false"
+    assert re.search(
+        r"^::error title=bedrock-profile action::bedrock-profile check exited 2: .*timeout", result.out, re.M
+    ), result.out
+
+
+def test_every_output_is_set_and_the_result_is_one_line_and_a_file(action) -> None:
+    result = action(identifiers=SONNET)
+    assert set(result.outputs) == set(ACTION["outputs"])
+    assert "\n" not in result.outputs["result"]
+    saved = Path(result.outputs["result-file"])
+    assert saved.parent == Path(result.outputs["result-file"]).parent
+    assert json.loads(saved.read_text()) == json.loads(result.outputs["result"])
+
+
+def test_values_with_windows_line_ends_split_as_lines(action) -> None:
+    result = action(
+        identifiers=f"{SONNET}\r\n",
+        model="anthropic.claude-sonnet-4-5-20250929-v1:0\r\n",
+        in_region="us-west-2\r\n",
+        regions="us-east-1,\r\nus-west-2\r\n",
+        wait="true\r\n",
+        timeout="5",
+    )
+    assert result.code == 0, result.out + result.err
+    assert json.loads(result.outputs["result"])["regions"] == ["us-east-1", "us-west-2"]
+
+
+def test_empty_region_fields_are_dropped(action) -> None:
+    result = action(identifiers=SONNET, regions=" us-east-1 ,, us-west-2,")
+    assert result.code == 0, result.err
+    assert json.loads(result.outputs["result"])["regions"] == ["us-east-1", "us-west-2"]
+
+
+def test_an_input_cannot_add_workflow_commands(action) -> None:
+    result = action(
+        identifiers=SONNET, wait="x\n::add-mask::us\n::set-output name=passed::true\n::error::fake"
+    )
+    assert result.code == 2
+    commands = [line for line in (result.out + result.err).splitlines() if line.startswith("::")]
+    assert len(commands) == 1, commands
+    assert commands[0].startswith("::error title=bedrock-profile action::input wait")
+    assert result.outputs["passed"] == "false"
+    assert result.outputs["exit-code"] == "2"
+
+
+def test_timeout_without_wait_is_a_warning(action) -> None:
+    result = action(identifiers=SONNET, timeout="600")
+    assert result.code == 0, result.err
+    assert "::warning title=bedrock-profile action::input timeout applies only with wait: true" in result.out
+    assert "::warning" not in action(identifiers=SONNET).out
 
 
 def test_runner_debug_logging_turns_on_debug(action) -> None:
@@ -360,46 +439,61 @@ def test_runner_debug_logging_turns_on_debug(action) -> None:
     assert "GetInferenceProfile" in result.err
 
 
-def test_version_installs_that_version_from_the_index(tmp_path: Path) -> None:
+def test_version_installs_that_ref_of_the_actions_own_repository(tmp_path: Path) -> None:
+    """`version` is a ref of the repository the action came from (GITHUB_ACTION_REPOSITORY on
+    GITHUB_SERVER_URL), never a package index: the name bedrock-profile is not ours there."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("needs this checkout's git history (not in the sdist)")
     from bedrock_profile_cli import __version__
 
-    wheels = tmp_path / "index"
-    built = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--quiet",
-            "--no-deps",
-            "--no-build-isolation",
-            "-w",
-            str(wheels),
-            str(ROOT),
-        ],
-        env={**os.environ, **offline_pip(tmp_path)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert built.returncode == 0, built.stderr
-    result = run_step(
-        "install",
-        {"version": __version__},
-        {},
-        {**offline_pip(tmp_path), "PIP_FIND_LINKS": str(wheels)},
-        tmp_path,
-    )
-    assert result.code == 0, result.err
+    server = tmp_path / "server"
+    bare = server / "some-org" / "bedrock-profile"
+    for argv in (
+        ["git", "clone", "--quiet", "--bare", str(ROOT), str(bare)],
+        ["git", "-C", str(bare), "tag", "v9.9.9", "HEAD"],
+    ):
+        subprocess.run(argv, check=True, capture_output=True)
+    env = {
+        **offline_pip(tmp_path),
+        "GITHUB_SERVER_URL": f"file://{server}",
+        "GITHUB_ACTION_REPOSITORY": "some-org/bedrock-profile",
+    }
+    result = run_step("install", {"version": "v9.9.9"}, {}, env, tmp_path)
+    assert result.code == 0, result.out + result.err
     assert result.out.startswith(f"bedrock-profile {__version__} "), result.out
+    marker = tmp_path / "runner-temp" / "bedrock-profile-action" / ".requirement"
+    assert (
+        marker.read_text().strip() == f"bedrock-profile @ git+file://{server}/some-org/bedrock-profile@v9.9.9"
+    )
+    # The same requirement again in the job: the venv is reused, not made anew.
+    made = (marker.parent / "pyvenv.cfg").stat().st_mtime_ns
+    again = run_step("install", {"version": "v9.9.9"}, {}, env, tmp_path)
+    assert again.code == 0, again.err
+    assert (marker.parent / "pyvenv.cfg").stat().st_mtime_ns == made
 
 
-@pytest.mark.parametrize("version", ["1.0; touch x", "--index-url=http://evil", "latest"])
-def test_a_version_that_is_not_one_is_refused(tmp_path: Path, version: str) -> None:
+@pytest.mark.parametrize(
+    "version", ["1.0; touch x", "--index-url=http://evil", "v1..v2", "a b", "$(touch x)"]
+)
+def test_a_version_that_is_not_a_ref_is_refused(tmp_path: Path, version: str) -> None:
     result = run_step("install", {"version": version}, {}, offline_pip(tmp_path), tmp_path)
     assert result.code == 2
     assert "::error title=bedrock-profile action::input version" in result.out
+    assert result.outputs == {"exit-code": "2"}
+    assert action_outputs({"install": result.outputs}) == {
+        "result": "",
+        "result-file": "",
+        "passed": "false",
+        "exit-code": "2",
+    }
     assert not (tmp_path / "x").exists()
+
+
+def test_a_version_from_a_local_action_is_refused(tmp_path: Path) -> None:
+    env = {**offline_pip(tmp_path), "GITHUB_ACTION_REPOSITORY": ""}
+    result = run_step("install", {"version": "v1.0.0"}, {}, env, tmp_path)
+    assert result.code == 2
+    assert "leave version empty" in result.out
 
 
 def test_readme_workflow_snippet_runs(action) -> None:
@@ -422,3 +516,71 @@ def test_readme_workflow_snippet_runs(action) -> None:
         assert set(inputs) <= set(ACTION["inputs"])
         result = action(**{name.replace("-", "_"): value for name, value in inputs.items()})
         assert result.code == 0, (inputs, result.err)
+
+
+# --- action/check.py, function by function -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def step_script() -> Any:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("action_check", ROOT / "action" / "check.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_words_and_lines(step_script) -> None:
+    assert step_script.words(" a,b\r\n\tc ,, d\n") == ["a", "b", "c", "d"]
+    assert step_script.lines("  team=ml ops \r\n\n  x=a,b\r\n") == ["team=ml ops", "x=a,b"]
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("true", True), ("TRUE", True), (" True\r\n", True), ("", False), ("false", False)],
+)
+def test_flags(step_script, given: str, expected: bool) -> None:
+    assert step_script.flag("wait", given) is expected
+
+
+@pytest.mark.parametrize("given", ["yes", "1", "on", "true false"])
+def test_flags_that_are_not_true_or_false_are_refused(step_script, given: str) -> None:
+    with pytest.raises(step_script.InputError):
+        step_script.flag("wait", given)
+
+
+def test_outputs_round_trip_as_the_runner_reads_them(step_script, tmp_path: Path) -> None:
+    path = tmp_path / "out"
+    values = {"one": "a=b<<c", "several": "x\ny\r\nz", "empty": "", "delimiter-like": "EOF\nEOF"}
+    step_script.write_outputs(str(path), values)
+    assert parse_github_output(path.read_bytes().decode()) == values
+
+
+def test_a_result_over_the_output_limit_is_only_in_the_file(
+    step_script, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    big = {"results": ["x" * 100] * 100}
+    fake = tmp_path / "fake-bedrock-profile"
+    fake.write_text(f"#!/bin/sh\necho '{json.dumps(big)}'\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(step_script, "RESULT_LIMIT", 1000)
+    output = tmp_path / "github-output"
+    env = {
+        "GITHUB_OUTPUT": str(output),
+        "RUNNER_TEMP": str(tmp_path),
+        "BEDROCK_PROFILE_ACTION_COMMAND": str(fake),
+        "BEDROCK_PROFILE_ACTION_IDENTIFIERS": SONNET,
+    }
+    assert step_script.main(env) == 3
+    outputs = parse_github_output(output.read_bytes().decode())
+    assert outputs["result"] == ""
+    assert json.loads(Path(outputs["result-file"]).read_text()) == big
+    assert outputs["passed"] == "false"
+    assert "the result is too large for an output" in capsys.readouterr().out
+
+
+def test_escaping_keeps_a_message_on_one_line(step_script) -> None:
+    line = step_script.annotation("error", "a%b\r\n::error::x")
+    assert line == "::error title=bedrock-profile action::a%25b%0D%0A::error::x"
