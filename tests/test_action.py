@@ -462,9 +462,7 @@ def test_version_installs_that_ref_of_the_actions_own_repository(tmp_path: Path)
     assert result.code == 0, result.out + result.err
     assert result.out.startswith(f"bedrock-profile {__version__} "), result.out
     marker = tmp_path / "runner-temp" / "bedrock-profile-action" / ".requirement"
-    assert (
-        marker.read_text().strip() == f"bedrock-profile @ git+file://{server}/some-org/bedrock-profile@v9.9.9"
-    )
+    assert marker.read_text().strip() == f"git+file://{server}/some-org/bedrock-profile@v9.9.9"
     # The same requirement again in the job: the venv is reused, not made anew.
     made = (marker.parent / "pyvenv.cfg").stat().st_mtime_ns
     again = run_step("install", {"version": "v9.9.9"}, {}, env, tmp_path)
