@@ -235,17 +235,30 @@ def run_step(
     )
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The install step, run once for the module: the action's own checkout into a fresh venv."""
-    tmp = tmp_path_factory.mktemp("action-install")
-    result = run_step("install", {}, {}, offline_pip(tmp), tmp)
-    assert result.code == 0, result.err
-    assert result.out.startswith("bedrock-profile "), result.out
-    command = result.outputs["command"]
-    assert Path(command).is_file()
-    assert str(tmp / "runner-temp") in command  # its own venv, not the job's Python
-    return result.outputs
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[str, str]:
+    """The install step, run once for the whole run (the xdist workers share it under a lock): the
+    action's own checkout into a fresh venv."""
+    import fcntl
+
+    shared = (
+        tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    )
+    tmp = shared / "action-install"
+    with open(shared / "action-install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "action-install.json"
+        if done.exists():
+            return dict(json.loads(done.read_text()))
+        tmp.mkdir(exist_ok=True)
+        result = run_step("install", {}, {}, offline_pip(tmp), tmp)
+        assert result.code == 0, result.err
+        assert result.out.startswith("bedrock-profile "), result.out
+        command = result.outputs["command"]
+        assert Path(command).is_file()
+        assert str(tmp / "runner-temp") in command  # its own venv, not the job's Python
+        done.write_text(json.dumps(result.outputs))
+        return result.outputs
 
 
 @pytest.fixture
@@ -353,12 +366,23 @@ def test_tags_and_policy_files_are_one_per_line(action, bedrock, tmp_path: Path)
 
 def test_inputs_are_data_never_shell_code(action, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    for hostile in (f"$(touch {marker})", f"`touch {marker}`", "*", "--output=table", f"a;touch {marker}"):
-        result = action(identifiers=hostile, model=hostile, tag=hostile)
-        assert result.code == 6, (hostile, result.err)  # a malformed identifier, said as such
+    hostile = [
+        f"$(touch {marker})",
+        f"`touch {marker}`",
+        "*",
+        "--output=table",
+        f"a;touch {marker}",
+        "~",
+        "$HOME",
+    ]
+    for first in ("*", "--output=table"):  # a glob, an option: each the first identifier once
+        words = [first, *(h for h in hostile if h != first)]
+        result = action(identifiers="\n".join(words), model="\n".join(words), tag="\n".join(words))
+        assert result.code == 6, result.err  # a malformed identifier, said as such
+        assert f"'{first}'" in result.err or first in result.err, result.err
         assert "::error title=bedrock-profile action::bedrock-profile check exited 6" in result.out
-        assert not marker.exists()
         assert result.outputs["exit-code"] == "6"
+    assert not marker.exists()
 
 
 @pytest.mark.parametrize(
