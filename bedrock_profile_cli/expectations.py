@@ -55,6 +55,9 @@ class CheckResult:
     expectations: list[ExpectationResult] = field(default_factory=list)
     timed_out: bool = False
     region: str | None = None  # the source region, with --regions / --all-regions
+    # Its request was still in flight when --timeout ran out, and was cut there: not the network's
+    # fault, so not said as a network failure.
+    cut_at_deadline: bool = False
 
     @property
     def label(self) -> str:
@@ -75,6 +78,8 @@ class CheckResult:
 
     def failures(self) -> list[str]:
         found = [e.describe_failure() for e in self.expectations if not e.passed]
+        if self.cut_at_deadline:
+            return [*found, "no answer before --timeout ran out (the request in flight was cut there)"]
         if self.error is not None:
             not_found = self.error.exit_code == ExitCode.NOT_FOUND
             found.insert(0, "not found" if not_found else self.error.line(with_identifier=False))
@@ -229,6 +234,7 @@ def wait_until(
             cut_short = code in CUT_SHORT and time_is_up
             if not (cut_short and results[index] is not None):
                 results[index] = result  # an attempt cut short by the deadline saw nothing new
+                result.cut_at_deadline = cut_short  # (only when it is all there is to show)
             if result.passed:
                 continue
             if code in BACK_OFF:

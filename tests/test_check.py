@@ -269,6 +269,18 @@ def test_check_wait_times_out_with_exit_3(invoke, emulator) -> None:
     assert "✗ never-appears: not found; timed out waiting" in result.err
 
 
+def test_a_request_cut_by_the_timeout_is_said_as_such_not_as_the_network(invoke, emulator, faults) -> None:
+    faults.latency = 1.0  # every answer takes a second: --timeout 0.2 cuts the first request
+    try:
+        result = invoke("check", NOVA, "--wait", "--timeout", "0.2", "-o", "json")
+    finally:
+        faults.latency = 0.0
+    assert result.code == ExitCode.CHECK_FAILED
+    assert f"✗ {NOVA}: no answer before --timeout ran out" in result.err
+    assert "check the network" not in result.err
+    assert json.loads(result.out)["timedOut"] is True
+
+
 def test_check_wait_backs_off_through_throttling(invoke, emulator, faults) -> None:
     # AWS_MAX_ATTEMPTS=2: each poll makes two attempts; three throttled polls, then the answer.
     inject_fault(operation="GetInferenceProfile", status=429, code="ThrottlingException", times=6)
