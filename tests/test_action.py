@@ -377,11 +377,13 @@ def test_inputs_are_data_never_shell_code(action, tmp_path: Path) -> None:
     ]
     for first in ("*", "--output=table"):  # a glob, an option: each the first identifier once
         words = [first, *(h for h in hostile if h != first)]
-        result = action(identifiers="\n".join(words), model="\n".join(words), tag="\n".join(words))
+        result = action(identifiers="\n".join(words), tag="\n".join(words))
         assert result.code == 6, result.err  # a malformed identifier, said as such
         assert f"'{first}'" in result.err or first in result.err, result.err
         assert "::error title=bedrock-profile action::bedrock-profile check exited 6" in result.out
         assert result.outputs["exit-code"] == "6"
+        as_models = action(identifiers=SONNET, model="\n".join(words))
+        assert as_models.code == 2, as_models.err  # not a model ID: refused before any request
     assert not marker.exists()
 
 

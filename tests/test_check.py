@@ -343,3 +343,39 @@ def test_check_prints_nothing_on_stdout_unless_a_machine_format_is_asked(invoke,
         invoke("check", NOVA, "-o", "text", "-q", "[identifier, passed]").out
         == "us.amazon.nova-pro-v1:0\ntrue\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("--help", "is not a model ID"),
+        ("--", "is not a model ID"),
+        ("nomodel", "is not a model ID"),
+        ("bad model", "character ' '"),
+        ("", "empty"),
+        (f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{SONNET}", "not a model's"),
+    ],
+)
+def test_a_model_that_cannot_be_one_is_exit_2_before_any_request(
+    invoke, emulator, faults, value, says
+) -> None:
+    result = invoke("check", NOVA, f"--model={value}")
+    assert result.code == ExitCode.USAGE
+    assert f"--model {value!r}" in result.err and says in result.err, result.err
+    assert faults.calls.get("GetInferenceProfile", 0) == 0
+
+
+def test_every_model_of_the_catalog_is_a_valid_model_value() -> None:
+    """The emulator's catalog, built from the live-API snapshot: every model ARN a profile routes to
+    and every model ID a region lists passes, whole and as its ID."""
+    from bedrock_profile_cli.emulator.catalog import load
+    from bedrock_profile_cli.identifiers import check_model
+
+    catalog = load()
+    arns = {m["modelArn"] for r in catalog.regions for p in catalog.profiles(r) for m in p["models"]}
+    arns |= {m["modelArn"] for r in catalog.regions for m in catalog.models(r)}
+    assert len(arns) > 100
+    for arn in sorted(arns):
+        assert check_model(arn, "--model") == arn
+        model_id = arn.split("/", 1)[1]
+        assert check_model(model_id, "--model") == model_id

@@ -75,8 +75,12 @@ def command(
     from bedrock_profile_cli.regions import check_region
 
     assert run.options is not None
+    from bedrock_profile_cli.identifiers import check_model
+
     for region in in_region:
         check_region(region, "--in-region")  # a typo fails now, not after the whole --timeout
+    for value in model:
+        check_model(value, "--model")
     from bedrock_profile_cli.commands.common import read_policies
     from bedrock_profile_cli.tagging import parse_tag_spec
 
