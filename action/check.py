@@ -4,11 +4,13 @@ code become the step's outputs.
 
 Standard library only, run by the Python of the venv the install step made, so it behaves the same
 on every runner (no bash 3.2 on macOS, CRLF from Windows-edited values) and whatever version of
-the tool was installed.  No input is ever read as shell code: the tool is run with an argument list.
+the tool was installed.  No input is ever read as shell code: the tool is run with an argument list,
+as ``python -m bedrock_profile_cli`` (pip's console-script launcher breaks on some venv paths).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -80,6 +82,8 @@ def arguments(env: Mapping[str, str]) -> tuple[list[str], list[str]]:
     for line in lines(given("TAG")):
         args += ["--tag", line]
     for line in lines(given("IAM_POLICY")):
+        if line == "-":
+            raise InputError("input iam-policy: '-' (standard input) means nothing to a step: give a file")
         args += ["--iam-policy", line]
     regions = words(given("REGIONS"))
     if [r.lower() for r in regions] == ["all"]:
@@ -107,9 +111,10 @@ def arguments(env: Mapping[str, str]) -> tuple[list[str], list[str]]:
 def compact(text: str) -> str:
     """The JSON check printed, on one line (a fraction of the bytes of the indented form)."""
     try:
-        return json.dumps(json.loads(text), separators=(",", ":"), ensure_ascii=False)
+        # ASCII: a lone surrogate from the service (valid JSON, \\ud800) cannot be written as UTF-8.
+        return json.dumps(json.loads(text), separators=(",", ":"))
     except ValueError:
-        return text.strip()
+        return text.strip().encode("ascii", "backslashreplace").decode("ascii")
 
 
 def write_outputs(path: str, outputs: Mapping[str, str]) -> None:
@@ -123,13 +128,14 @@ def write_outputs(path: str, outputs: Mapping[str, str]) -> None:
                 file.write(f"{name}={value}\n")
 
 
-def run_check(command: str, args: list[str], result_path: Path) -> tuple[int, str]:
+def run_check(command: list[str], args: list[str], result_path: Path) -> tuple[int, str]:
     """Run the tool: stdout to ``result_path``, stderr to the log line by line as it comes.
-    Returns the exit code, and the last line that says why when the tool wrote no annotation."""
+    Returns the exit code (128 + N for signal N, as a shell says it), and the last line that says
+    why when the tool wrote no annotation."""
     annotated = False
     last = ""
     with result_path.open("wb") as out:
-        proc = subprocess.Popen([command, *args], stdout=out, stderr=subprocess.PIPE)  # noqa: S603
+        proc = subprocess.Popen([*command, *args], stdout=out, stderr=subprocess.PIPE)  # noqa: S603
         assert proc.stderr is not None
         for raw in proc.stderr:
             sys.stderr.buffer.write(raw)
@@ -140,10 +146,23 @@ def run_check(command: str, args: list[str], result_path: Path) -> tuple[int, st
             elif line and not line.startswith(("::", "debug:", "Usage:", "Try ")):
                 last = line
         code = proc.wait()
+    if code < 0:
+        code = 128 - code
     return code, "" if annotated else last
 
 
-def main(env: Mapping[str, str] = os.environ) -> int:
+def main(env: Mapping[str, str] = os.environ, command: list[str] | None = None) -> int:
+    """The step: exit code of check, or 2 for an input the action cannot use; never a traceback."""
+    try:
+        return _step(env, command or [sys.executable, "-m", "bedrock_profile_cli"])
+    except Exception as exc:  # a bug here, or the system (a command line over Windows' limit)
+        print(annotation("error", f"the action's check step failed: {type(exc).__name__}: {exc}"), flush=True)
+        with contextlib.suppress(Exception):
+            write_outputs(env["GITHUB_OUTPUT"], {"passed": "false", "exit-code": "1"})
+        return 1
+
+
+def _step(env: Mapping[str, str], command: list[str]) -> int:
     output_path = env["GITHUB_OUTPUT"]
     folder = Path(env.get("RUNNER_TEMP") or tempfile.gettempdir())
     try:
@@ -157,7 +176,7 @@ def main(env: Mapping[str, str] = os.environ) -> int:
     handle, name = tempfile.mkstemp(prefix="bedrock-profile-result-", suffix=".json", dir=folder)
     os.close(handle)
     result_path = Path(name)
-    code, unsaid = run_check(env[PREFIX + "COMMAND"], args, result_path)
+    code, unsaid = run_check(command, args, result_path)
     if code != 0 and unsaid:
         print(annotation("error", f"bedrock-profile check exited {code}: {unsaid}"), flush=True)
     result = compact(result_path.read_bytes().decode("utf-8", "replace"))

@@ -146,16 +146,45 @@ class BestEffortStderr(_Delegating):
 
 class WorkflowLogStderr(_Delegating):
     """stderr in a GitHub Actions log, which the runner scans for commands: ``::name::`` at the
-    start of a line, and the legacy ``##[name]`` anywhere in one.  Our lines never start with
-    ``::`` except the annotations we mean, but text from the service (a status, an ARN, a response
-    body under --debug) could hold ``##[error]``: it is written ``#\\u0023[`` (valid in a JSON
-    line too), so no service text becomes an annotation or stops the log's commands."""
+    start of a line (after blanks), and the legacy ``##[name]`` anywhere in one.  Text from the
+    service reaches stderr (a status, an ARN, and under --debug whole response bodies and exception
+    messages over several lines), so here no line starts with ``::`` (its first ``:`` is written
+    ``\\x3a``) and no ``##[`` is left (``#\\u0023[``, valid in a JSON line too).  The annotations the
+    tool means go around this, through :meth:`RunContext.workflow_command`."""
+
+    _BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines' line ends
+
+    def __init__(self, inner: TextIO | None) -> None:
+        super().__init__(inner)
+        self._blank_so_far = True  # the line being written holds only blanks so far
+        self._last = ""  # the last character written (a `#` then `#[` in the next write)
 
     def write(self, text: str) -> int:
         if self._inner is None:
             return len(text)
-        self._inner.write(text.replace("##[", "#\\u0023["))
+        pieces = []
+        for piece in text.splitlines(keepends=True):
+            body = piece.rstrip(self._BREAKS)
+            ends_line = body != piece
+            if self._blank_so_far and body.strip():
+                at = len(body) - len(body.lstrip())
+                if body[at] == ":":  # the line's first character: never the start of `::`
+                    piece = f"{piece[:at]}\\x3a{piece[at + 1 :]}"
+            self._blank_so_far = ends_line or (self._blank_so_far and not body.strip())
+            pieces.append(piece)
+        escaped = "".join(pieces).replace("##[", "#\\u0023[")
+        if self._last == "#" and escaped.startswith("#["):
+            escaped = "\\u0023" + escaped[1:]
+        self._last = escaped[-1:] or self._last
+        self._inner.write(escaped)
         return len(text)
+
+    def command(self, line: str) -> None:
+        """A workflow command of ours, on a line of its own (its data keeps no ``##[`` either)."""
+        if self._inner is not None:
+            start = "" if self._last == "" or self._last in self._BREAKS else "\n"
+            self._inner.write(start + line.replace("##[", "#\\u0023[") + "\n")
+            self._blank_so_far, self._last = True, "\n"
 
     def flush(self) -> None:
         if self._inner is not None:
@@ -270,6 +299,15 @@ class RunContext:
             self._json_line({"level": "note", "message": self.redact(text)})
             return
         self.stderr.write(printable(self.redact(text)) + "\n")
+        self.stderr.flush()
+
+    def workflow_command(self, line: str) -> None:
+        """A GitHub Actions workflow command on stderr (``::error ...``), past the escaping that keeps
+        service text from reading as one (:class:`WorkflowLogStderr`)."""
+        if isinstance(self.stderr, WorkflowLogStderr):
+            self.stderr.command(line)
+        else:
+            self.stderr.write(line + "\n")
         self.stderr.flush()
 
     def _labelled(self, kind: str, text: str, ansi: str) -> None:

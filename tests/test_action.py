@@ -49,7 +49,9 @@ NOT_INPUTS = {
 }
 # Inputs that are not options of check.
 NOT_OPTIONS = {"identifiers": "the arguments", "version": "which bedrock-profile to install"}
-EXPRESSION = re.compile(r"^\$\{\{ (inputs\.[a-z-]+|steps\.[a-z]+\.outputs\.[a-z-]+) \}\}$")
+EXPRESSION = re.compile(
+    r"^\$\{\{ (inputs\.[a-z-]+|steps\.[a-z]+\.outputs\.[a-z-]+|github\.action_repository) \}\}$"
+)
 # An output's value: step outputs, or-ed, maybe ending in a literal ('false' when nothing ran).
 OUTPUT_EXPRESSION = re.compile(
     r"^\$\{\{ steps\.[a-z]+\.outputs\.[a-z-]+( \|\| (steps\.[a-z]+\.outputs\.[a-z-]+|'[a-z]+'))* \}\}$"
@@ -189,10 +191,15 @@ def offline_pip(tmp: Path) -> dict[str, str]:
 
 
 def run_step(
-    step_id: str, inputs: dict[str, str], steps: dict[str, dict[str, str]], env: dict[str, str], tmp: Path
+    step_id: str,
+    inputs: dict[str, str],
+    steps: dict[str, dict[str, str]],
+    env: dict[str, str],
+    tmp: Path,
+    github: dict[str, str] | None = None,
 ) -> StepRun:
     """One `run:` step in bash, as the runner runs it: its `env:` evaluated (defaults applied to
-    inputs), GITHUB_OUTPUT a fresh file read back afterwards."""
+    inputs; ``github`` the github context), GITHUB_OUTPUT a fresh file read back afterwards."""
     step = next(s for s in STEPS if s["id"] == step_id)
     given = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
     unknown = set(inputs) - set(given)
@@ -203,6 +210,8 @@ def run_step(
         match = EXPRESSION.match(value)
         assert match, value
         path = match.group(1).split(".")
+        if path[0] == "github":
+            return (github or {}).get(path[1], "")
         return given[path[1]] if path[0] == "inputs" else steps[path[1]][path[3]]
 
     output_file = tmp / f"github-output-{step_id}-{len(list(tmp.iterdir()))}"
@@ -254,9 +263,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[
         result = run_step("install", {}, {}, offline_pip(tmp), tmp)
         assert result.code == 0, result.err
         assert result.out.startswith("bedrock-profile "), result.out
-        command = result.outputs["command"]
-        assert Path(command).is_file()
-        assert str(tmp / "runner-temp") in command  # its own venv, not the job's Python
+        python = result.outputs["python"]
+        assert Path(python).is_file()
+        assert str(tmp / "runner-temp") in python  # its own venv, not the job's Python
         done.write_text(json.dumps(result.outputs))
         return result.outputs
 
@@ -479,21 +488,22 @@ def test_version_installs_that_ref_of_the_actions_own_repository(tmp_path: Path)
         ["git", "-C", str(bare), "tag", "v9.9.9", "HEAD"],
     ):
         subprocess.run(argv, check=True, capture_output=True)
-    env = {
-        **offline_pip(tmp_path),
-        "GITHUB_SERVER_URL": f"file://{server}",
-        "GITHUB_ACTION_REPOSITORY": "some-org/bedrock-profile",
-    }
-    result = run_step("install", {"version": "v9.9.9"}, {}, env, tmp_path)
+    # The runner leaves GITHUB_ACTION_REPOSITORY empty in a composite's run (actions/runner#2473);
+    # github.action_repository in the step's env is filled.
+    env = {**offline_pip(tmp_path), "GITHUB_SERVER_URL": f"file://{server}", "GITHUB_ACTION_REPOSITORY": ""}
+    github = {"action_repository": "some-org/bedrock-profile"}
+    result = run_step("install", {"version": " v9.9.9\r\n"}, {}, env, tmp_path, github)
     assert result.code == 0, result.out + result.err
     assert result.out.startswith(f"bedrock-profile {__version__} "), result.out
-    marker = tmp_path / "runner-temp" / "bedrock-profile-action" / ".requirement"
-    assert marker.read_text().strip() == f"git+file://{server}/some-org/bedrock-profile@v9.9.9"
+    venv = tmp_path / "runner-temp" / "bedrock-profile-action"
+    assert (
+        (venv / ".installed").read_text().startswith(f"git+file://{server}/some-org/bedrock-profile@v9.9.9 ")
+    )
     # The same requirement again in the job: the venv is reused, not made anew.
-    made = (marker.parent / "pyvenv.cfg").stat().st_mtime_ns
-    again = run_step("install", {"version": "v9.9.9"}, {}, env, tmp_path)
+    made = (venv / "pyvenv.cfg").stat().st_mtime_ns
+    again = run_step("install", {"version": "v9.9.9"}, {}, env, tmp_path, github)
     assert again.code == 0, again.err
-    assert (marker.parent / "pyvenv.cfg").stat().st_mtime_ns == made
+    assert (venv / "pyvenv.cfg").stat().st_mtime_ns == made
 
 
 @pytest.mark.parametrize(
@@ -594,10 +604,9 @@ def test_a_result_over_the_output_limit_is_only_in_the_file(
     env = {
         "GITHUB_OUTPUT": str(output),
         "RUNNER_TEMP": str(tmp_path),
-        "BEDROCK_PROFILE_ACTION_COMMAND": str(fake),
         "BEDROCK_PROFILE_ACTION_IDENTIFIERS": SONNET,
     }
-    assert step_script.main(env) == 3
+    assert step_script.main(env, [str(fake)]) == 3
     outputs = parse_github_output(output.read_bytes().decode())
     assert outputs["result"] == ""
     assert json.loads(Path(outputs["result-file"]).read_text()) == big
@@ -608,3 +617,88 @@ def test_a_result_over_the_output_limit_is_only_in_the_file(
 def test_escaping_keeps_a_message_on_one_line(step_script) -> None:
     line = step_script.annotation("error", "a%b\r\n::error::x")
     assert line == "::error title=bedrock-profile action::a%25b%0D%0A::error::x"
+
+
+def test_a_lone_surrogate_from_the_service_is_written_as_json_escapes(step_script) -> None:
+    text = '{"description": "x\\ud800y", "name": "caf\u00e9"}'
+    compacted = step_script.compact(text)
+    assert compacted.isascii()
+    assert json.loads(compacted) == json.loads(text)
+
+
+def test_a_tool_killed_by_a_signal_is_128_plus_n(step_script, tmp_path: Path) -> None:
+    output = tmp_path / "github-output"
+    env = {
+        "GITHUB_OUTPUT": str(output),
+        "RUNNER_TEMP": str(tmp_path),
+        "BEDROCK_PROFILE_ACTION_IDENTIFIERS": SONNET,
+    }
+    assert step_script.main(env, ["sh", "-c", "kill -KILL $$", "sh"]) == 137
+    assert parse_github_output(output.read_bytes().decode())["exit-code"] == "137"
+
+
+def test_a_failure_of_the_step_itself_is_one_line_and_outputs(step_script, tmp_path: Path, capsys) -> None:
+    output = tmp_path / "github-output"
+    env = {
+        "GITHUB_OUTPUT": str(output),
+        "RUNNER_TEMP": str(tmp_path),
+        "BEDROCK_PROFILE_ACTION_IDENTIFIERS": SONNET,
+    }
+    assert step_script.main(env, [str(tmp_path / "no-such-program")]) == 1
+    said = capsys.readouterr().out
+    assert said.startswith("::error title=bedrock-profile action::the action's check step failed: ")
+    assert "Traceback" not in said
+    assert parse_github_output(output.read_bytes().decode()) == {"passed": "false", "exit-code": "1"}
+
+
+def test_stdin_as_a_policy_file_is_refused(action) -> None:
+    result = action(identifiers=SONNET, iam_policy="-")
+    assert result.code == 2
+    assert "input iam-policy" in result.out
+
+
+def test_odd_runner_and_action_paths_install_and_run(tmp_path: Path, emulator) -> None:
+    """pip's console-script launcher breaks on a venv path with a blank and `$` or a backtick, and a
+    path holding `;` reads to pip as a marker: the action runs `python -m` and installs `.`.  The
+    action sits in the workspace (uses: ./), so its venv is not kept for reuse."""
+    odd = tmp_path / 'sp $HOME `true` semi;colon quote\'d "x"'
+    odd.mkdir()
+    action_path = odd / "action"
+    action_path.symlink_to(ROOT)
+    env = {
+        **offline_pip(odd),
+        "RUNNER_TEMP": str(odd),
+        "GITHUB_ACTION_PATH": str(action_path),
+        "GITHUB_WORKSPACE": str(odd),
+    }
+    installed = run_step("install", {}, {}, env, odd)
+    assert installed.code == 0, installed.out + installed.err
+    assert not (odd / "bedrock-profile-action" / ".installed").exists()  # a later checkout may change it
+    checked = run_step(
+        "check",
+        {"identifiers": SONNET},
+        {"install": installed.outputs},
+        {**env, "PYTHONPATH": os.pathsep.join(site.getsitepackages())},
+        odd,
+    )
+    assert checked.code == 0, checked.out + checked.err
+    assert json.loads(checked.outputs["result"])["passed"] is True
+
+
+def test_the_emulator_asked_by_the_jobs_env_is_installed_and_answers(tmp_path: Path) -> None:
+    env = {**offline_pip(tmp_path), "BEDROCK_PROFILE_EMULATOR": "True "}
+    installed = run_step("install", {}, {}, env, tmp_path)
+    assert installed.code == 0, installed.out + installed.err
+    assert (
+        (tmp_path / "runner-temp" / "bedrock-profile-action" / ".installed")
+        .read_text()
+        .startswith(".[emulator] ")
+    )
+    checked = run_step(
+        "check",
+        {"identifiers": SONNET},
+        {"install": installed.outputs},
+        {**env, "PYTHONPATH": os.pathsep.join(site.getsitepackages()), "AWS_ENDPOINT_URL_BEDROCK": ""},
+        tmp_path,
+    )
+    assert checked.code == 0, checked.out + checked.err

@@ -96,7 +96,7 @@ def test_service_text_never_becomes_a_legacy_workflow_command(faults, error_form
     Actions every stderr line, --debug's included, has it escaped."""
     from bedrock_profile_cli.emulator.service import Fault
 
-    hostile = "##[error]fake annotation ##[stop-commands]tok"
+    hostile = "##[error]fake annotation ##[stop-commands]tok\n::error::pwned\n  ::add-mask::x"
     faults.inject(
         Fault("GetInferenceProfile", status=400, code="ValidationException", message=hostile, times=None)
     )
@@ -105,6 +105,10 @@ def test_service_text_never_becomes_a_legacy_workflow_command(faults, error_form
     )
     assert result.code == 6, result.err  # ValidationException
     assert "##[" not in result.err
+    # --debug prints the exception's message raw, over several lines: none may start a command.
+    commands = [line for line in result.err.splitlines() if line.lstrip().startswith("::")]
+    assert all(line.startswith("::error title=bedrock-profile check::") for line in commands), commands
+    assert "\\x3a:error::pwned" in result.err
     assert "#\\u0023[error]fake annotation" in result.err
     if error_format == "json":
         lines = [line for line in result.err.splitlines() if line.startswith("{")]

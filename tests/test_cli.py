@@ -211,7 +211,7 @@ def test_emulator_without_moto_says_how_to_install(invoke, monkeypatch) -> None:
         "pip install 'bedrock-profile[emulator]'",  # from an index
         "pip install -e '.[emulator]'",  # a checkout
         "pipx inject bedrock-profile",
-        "uv tool install --with",
+        "uv tool install --reinstall 'SOURCE[emulator]'",
     ):
         assert route in result.err
     assert invoke("emulator").code == ExitCode.CREDENTIALS_OR_CONFIG

@@ -117,3 +117,12 @@ def test_readme_command_line_exits_as_documented(world, spawn, line) -> None:
     result = run_shell(line, env=env, cwd=world["CWD"])
     assert result.code == expected_exit(line), f"{line}\n{result.err}"
     assert "Traceback" not in result.err
+
+
+def test_completion_install_lines_make_their_folder_first() -> None:
+    """A fresh account has none of these folders: README makes each before writing into it."""
+    targets = re.findall(r"^bedrock-profile completion \w+ > (\S+)", README, re.M)
+    assert len(targets) == 3
+    for target in targets:
+        folder = target.rsplit("/", 1)[0]
+        assert re.search(rf"^mkdir -p {re.escape(folder)}$", README, re.M), folder

@@ -184,4 +184,4 @@ def _say_results(run: RunContext, results: Sequence[CheckResult]) -> None:
         else:
             run.note(f"{cross} {result.label}: " + "; ".join(result.failures()))
         if annotate:
-            run.stderr.write(run.redact(github_annotation(result)) + "\n")
+            run.workflow_command(run.redact(github_annotation(result)))

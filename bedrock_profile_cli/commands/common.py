@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 EMULATOR_INSTALL_HINT = (
     "add the 'emulator' extra: pip install 'bedrock-profile[emulator]'; from a checkout, "
     "pip install -e '.[emulator]'; with pipx, pipx inject bedrock-profile 'moto>=5.1,<6'; with uv, "
-    "uv tool install --with 'moto>=5.1,<6' bedrock-profile"
+    "uv tool install --reinstall 'SOURCE[emulator]', SOURCE being the path or URL you installed from "
+    "(naming bedrock-profile alone would make uv look for it on an index, where it is not)"
 )
 
 
