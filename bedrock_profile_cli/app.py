@@ -40,20 +40,34 @@ def version_line() -> str:
 
 
 def _botocore_version() -> str:
+    """botocore's version from its installed package metadata (the ``Version:`` of the dist-info
+    beside it), else its source's ``__version__``: nothing of botocore is imported, and no
+    importlib.metadata scan of every distribution (~35 ms)."""
     import re
     from importlib.util import find_spec
+    from pathlib import Path
 
     spec = find_spec("botocore")
     origin = spec.origin if spec else None
-    if origin:
+    if not origin:
+        return "unknown"
+    site_dir = Path(origin).parent.parent
+    for metadata in sorted(site_dir.glob("botocore-*.dist-info/METADATA")):
         try:
-            with open(origin, encoding="utf-8") as source:
-                found = re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", source.read(), re.M)
+            with open(metadata, encoding="utf-8") as file:
+                for line in file:
+                    if line.startswith("Version:"):
+                        return line.partition(":")[2].strip()
+                    if not line.strip():
+                        break  # the headers end at the first blank line
         except OSError:
-            found = None
-        if found:
-            return found.group(1)
-    return "unknown"
+            continue
+    try:
+        with open(origin, encoding="utf-8") as source:
+            found = re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", source.read(), re.M)
+    except OSError:
+        found = None
+    return found.group(1) if found else "unknown"
 
 
 def _root(

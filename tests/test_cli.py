@@ -228,3 +228,25 @@ def test_ctrl_c_while_the_arguments_are_parsed_is_said_too(invoke, monkeypatch) 
     result = invoke("get", SONNET)
     assert result.code == ExitCode.INTERRUPTED
     assert result.err == "bedrock-profile: interrupted\n"
+
+
+def test_botocore_version_is_read_from_its_metadata_else_its_source(tmp_path, monkeypatch) -> None:
+    import importlib.metadata
+    import importlib.util
+    from types import SimpleNamespace
+
+    from bedrock_profile_cli import app
+
+    assert app._botocore_version() == importlib.metadata.version("botocore")
+    package = tmp_path / "botocore"
+    package.mkdir()
+    (package / "__init__.py").write_text("__version__ = '1.0.0'\n")
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name: SimpleNamespace(origin=str(package / "__init__.py"))
+    )
+    assert app._botocore_version() == "1.0.0"
+    (tmp_path / "botocore-2.0.0.dist-info").mkdir()
+    (tmp_path / "botocore-2.0.0.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: botocore\nVersion: 2.0.0\n\nVersion: not a header\n"
+    )
+    assert app._botocore_version() == "2.0.0"
