@@ -214,30 +214,25 @@ def parse_model_or_profile(raw: str) -> Identifier:
         raise
 
 
+_MODEL_HINT = (
+    "give a foundation model ID (anthropic.claude-sonnet-4-5-20250929-v1:0) or its ARN "
+    "(arn:aws:bedrock:REGION::foundation-model/ID)"
+)
+
+
 def check_model(raw: str, option: str) -> str:
     """``raw`` when it could be a foundation model ID or ARN (``check --model``); otherwise exit 2
     naming the option, before any request (a typo would only fail the check after the lookup)."""
+    shown = f"{option} {_shorten(raw, 200)!r}"
     try:
         parsed = parse_model_or_profile(raw)
     except BedrockProfileError as err:
-        raise BedrockProfileError(
-            ExitCode.USAGE,
-            f"{option} {_shorten(raw, 200)!r}: {err.message}",
-            hint="give a foundation model ID (anthropic.claude-sonnet-4-5-20250929-v1:0) or its ARN "
-            "(arn:aws:bedrock:REGION::foundation-model/ID)",
-        ) from None
+        raise BedrockProfileError(ExitCode.USAGE, f"{shown}: {err.message}", hint=_MODEL_HINT) from None
     if not parsed.is_arn and not (raw[:1].isalnum() and "." in raw):
-        raise BedrockProfileError(
-            ExitCode.USAGE,
-            f"{option} {_shorten(raw, 200)!r} is not a model ID: those are PROVIDER.MODEL, starting with a "
-            "letter or digit",
-            hint="give a foundation model ID (anthropic.claude-sonnet-4-5-20250929-v1:0) or its ARN "
-            "(arn:aws:bedrock:REGION::foundation-model/ID)",
-        )
+        why = "is not a model ID: those are PROVIDER.MODEL, starting with a letter or digit"
+        raise BedrockProfileError(ExitCode.USAGE, f"{shown} {why}", hint=_MODEL_HINT)
     if parsed.is_arn and parsed.resource_type != MODEL_RESOURCE_TYPE:
         raise BedrockProfileError(
-            ExitCode.USAGE,
-            f"{option} {_shorten(raw, 200)!r} is an inference profile ARN, not a model's",
-            hint="give a foundation model ID or its ARN (arn:aws:bedrock:REGION::foundation-model/ID)",
+            ExitCode.USAGE, f"{shown} is an inference profile ARN, not a model's", hint=_MODEL_HINT
         )
     return raw

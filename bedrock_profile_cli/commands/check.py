@@ -71,12 +71,11 @@ def command(
     """
     from bedrock_profile_cli import expectations
     from bedrock_profile_cli.aws.operations import Bedrock, ProfileLookup
+    from bedrock_profile_cli.identifiers import check_model
     from bedrock_profile_cli.output import emit
     from bedrock_profile_cli.regions import check_region
 
     assert run.options is not None
-    from bedrock_profile_cli.identifiers import check_model
-
     for region in in_region:
         check_region(region, "--in-region")  # a typo fails now, not after the whole --timeout
     for value in model:
